@@ -1,0 +1,1 @@
+"""Policy circuits built with zkreceipt.circuit: compute receipts, invoices, and benchmark circuits."""

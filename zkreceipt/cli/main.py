@@ -1,0 +1,21 @@
+"""The root command group; each sub-command lives in its own module and is registered here."""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .selftest_command import selftest
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="zkreceipt")
+def cli() -> None:
+    """Groth16 proofs over BN254 for compute receipts (snarkjs-compatible)."""
+
+
+cli.add_command(selftest)
+
+
+def main() -> None:
+    cli(prog_name="zkreceipt")
