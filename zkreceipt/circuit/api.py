@@ -8,6 +8,7 @@ Costs, in R1CS constraints:
 - ``div``/``inverse``: 1 (b·q = a) for a non-constant divisor, else 0;
 - ``assert_equal``/``assert_zero``: 1, as (a − b)·1 = 0; 0 when both sides are
   constants (a false constant assertion is refused at compile time);
+- ``assert_product``: 1, as a·b = c;
 - ``assert_bool``: 1, as a·(a − 1) = 0; 0 when ``a`` is already known to be a bit;
 - ``hint``: 0: hint outputs are unconstrained wires until the caller constrains them;
 - ``set_output``: 0 when the value is a single wire just computed, else 1.
@@ -94,14 +95,22 @@ class CircuitAPI:
     def linear_combination(self, coefficients: Sequence[int], operands: Sequence[VariableLike]) -> Variable:
         """Σ coefficients[i] · operands[i] (free); coefficients are ints, reduced mod r."""
         if len(coefficients) != len(operands):
-            raise CircuitError(
-                f"linear_combination: {len(coefficients)} coefficients for {len(operands)} operands"
-            )
-        terms: dict[int, int] = {}
-        for coefficient, operand in zip(coefficients, operands):
+            raise CircuitError(f"linear_combination: {len(coefficients)} coefficients for {len(operands)} operands")
+        sums: dict[int, int] = {}
+        for coefficient, operand in zip(coefficients, operands, strict=True):
             if isinstance(coefficient, bool) or not isinstance(coefficient, int):
                 raise CircuitError(f"linear_combination: coefficient {coefficient!r} is not an int")
-            terms = combine(terms, as_variable(operand, "linear_combination operand").terms, coefficient % R)
+            coefficient %= R
+            if coefficient == 0:
+                continue
+            get = sums.get
+            for wire, coeff in as_variable(operand, "linear_combination operand").terms.items():
+                sums[wire] = get(wire, 0) + coefficient * coeff  # reduced once, below
+        terms = {}
+        for wire, total in sums.items():
+            total %= R
+            if total:
+                terms[wire] = total
         return Variable(terms)
 
     def mul(self, a: VariableLike, b: VariableLike, *rest: VariableLike, label: str | None = None) -> Variable:
@@ -144,6 +153,14 @@ class CircuitAPI:
         difference = self.sub(as_variable(a, "assert_equal operand"), as_variable(b, "assert_equal operand"))
         self._assert_linear_zero(difference, "assert_equal", label)
 
+    def assert_product(self, a: VariableLike, b: VariableLike, c: VariableLike, label: str | None = None) -> None:
+        """a · b = c: one constraint (a linear one when a or b is constant; none if all are)."""
+        a, b, c = (as_variable(v, "assert_product operand") for v in (a, b, c))
+        if a.constant_value() is not None or b.constant_value() is not None:
+            self._assert_linear_zero(self.sub(self._product(a, b, label), c), "assert_product", label)
+            return
+        self._constrain(a.terms, b.terms, c.terms, "assert_product", label)
+
     def assert_bool(self, a: VariableLike, label: str | None = None) -> None:
         """a ∈ {0, 1}: one constraint a·(a − 1) = 0, skipped when a is already known to be a bit."""
         a = as_variable(a, "assert_bool operand")
@@ -172,6 +189,8 @@ class CircuitAPI:
             raise CircuitError(f"hint function must be callable, got {type(function).__name__}")
         if isinstance(n_outputs, bool) or not isinstance(n_outputs, int) or n_outputs < 1:
             raise CircuitError(f"hint n_outputs must be a positive int, got {n_outputs!r}")
+        if isinstance(inputs, (Variable, int)):
+            raise CircuitError("hint inputs must be a sequence of variables, e.g. [x]")
         frozen_inputs = tuple(_frozen(as_variable(v, "hint input")) for v in inputs)
         outs = tuple(self._new_wire() for _ in range(n_outputs))
         name = label or getattr(function, "__name__", "hint")
@@ -188,9 +207,7 @@ class CircuitAPI:
         """
         wire = output.single_wire() if isinstance(output, Variable) else None
         if wire is None or wire not in self._unset_outputs:
-            raise CircuitError(
-                f"set_output: {output!r} is not an output of this circuit that still needs a value"
-            )
+            raise CircuitError(f"set_output: {output!r} is not an output of this circuit that still needs a value")
         self._unset_outputs.discard(wire)
         value = as_variable(value, "set_output value")
         source = value.single_wire()

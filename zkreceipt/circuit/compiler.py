@@ -10,20 +10,18 @@ from __future__ import annotations
 import contextlib
 import copy
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import chain
 
 import numpy as np
 
 from ..errors import CircuitError
-from ..field import FieldVector, Fr
-from ..r1cs import R1CS, SparseMatrix
-from .api import CircuitAPI, ConstraintList
+from ..r1cs import R1CS
+from .api import CircuitAPI
+from .assembly import build_r1cs, final_wire_order, wire_names
 from .declarations import Circuit, SignalLayout, Visibility, bind_signals
-from .naming import Origin
 from .solver import Assignment, SolverProgram, Witness, solve
-from .variable import Variable
+from .variable import R, Variable, VariableLike, as_variable
 
 _VISIBILITY_ORDER = (Visibility.OUTPUT, Visibility.PUBLIC, Visibility.PRIVATE)
 
@@ -67,7 +65,8 @@ class CompiledCircuit:
     r1cs: R1CS
     stats: CircuitStats
     signals: tuple[SignalLayout, ...]
-    program: SolverProgram = field(repr=False)
+    program: SolverProgram = field(repr=False, compare=False)
+    wire_map: np.ndarray = field(repr=False, compare=False)  # final wire index of each builder wire id, (n,) int64
 
     def solve(self, assignment: Assignment) -> Witness:
         """Every wire from the inputs (``{"units": 2500, "rates": [1, 2, 3, 4]}``).
@@ -77,6 +76,21 @@ class CompiledCircuit:
         (an UnsatisfiedConstraintError) naming the first constraint it breaks.
         """
         return solve(self.program, self.r1cs, self.signals, assignment, self.r1cs.constraint_names)
+
+    def wire_index(self, variable: Variable) -> int:
+        """The witness index of a single-wire variable captured inside ``define`` of this circuit."""
+        wire = variable.single_wire() if isinstance(variable, Variable) else None
+        if wire is None or wire >= len(self.wire_map):
+            raise CircuitError(f"wire_index: {variable!r} is not a single wire of this circuit")
+        return int(self.wire_map[wire])
+
+    def evaluate(self, witness: Witness, variable: VariableLike) -> int:
+        """The value of a variable (any linear combination captured inside ``define``) in ``witness``."""
+        terms = as_variable(variable, "evaluate operand").terms
+        if any(wire >= len(self.wire_map) for wire in terms):
+            raise CircuitError(f"evaluate: {variable!r} uses wires this circuit does not have")
+        values = witness.values[np.array([self.wire_map[w] for w in terms], dtype=np.int64)].to_ints()
+        return sum(v * c for v, c in zip(values, terms.values(), strict=True)) % R
 
     @property
     def public_signal_names(self) -> list[str]:
@@ -100,54 +114,6 @@ def _layouts(circuit: Circuit) -> list[SignalLayout]:
                 layouts.append(SignalLayout(signal.name, visibility, signal.count, wires))
                 next_wire += signal.width
     return layouts
-
-
-def _final_order(api: CircuitAPI) -> tuple[tuple[int, ...] | None, np.ndarray]:
-    """(builder id of each final wire or None if unchanged, final index of each builder id)."""
-    if not api.output_aliases:
-        return None, np.arange(api.n_wires, dtype=np.int64)
-    aliased = set(api.output_aliases.values())
-    head = [api.output_aliases.get(wire, wire) for wire in range(api.first_internal_wire)]
-    order = head + [wire for wire in range(api.first_internal_wire, api.n_wires) if wire not in aliased]
-    final_of = np.empty(api.n_wires, dtype=np.int64)
-    final_of[np.array(order, dtype=np.int64)] = np.arange(len(order), dtype=np.int64)
-    for output in api.output_aliases:
-        final_of[output] = output
-    return tuple(order), final_of
-
-
-def _coefficients(values: list[int]) -> FieldVector:
-    """Fr vector of ``values``, converting each distinct coefficient once."""
-    index: dict[int, int] = {}
-    positions = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
-    distinct = Fr.from_ints(list(index))
-    return FieldVector(Fr, distinct.limbs[positions])
-
-
-def _matrix(rows: list[dict[int, int]], final_of: np.ndarray, n_wires: int) -> SparseMatrix:
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    nnz = int(lengths.sum())
-    row_index = np.repeat(np.arange(len(rows), dtype=np.int64), lengths)
-    cols = final_of[np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=nnz)]
-    coeffs = _coefficients(list(chain.from_iterable(row.values() for row in rows)))
-    return SparseMatrix(row_index, cols, coeffs, len(rows), n_wires)
-
-
-def _constraint_names(origins: Sequence[Origin]) -> tuple[str, ...]:
-    described: dict[Origin, str] = {}
-    return tuple(described.get(o) or described.setdefault(o, o.describe()) for o in origins)
-
-
-def _wire_names(layouts: Sequence[SignalLayout], n_wires: int) -> tuple[str, ...]:
-    names = ["one"] + [element for layout in layouts for element in layout.element_names()]
-    return tuple(names + [f"internal[{k}]" for k in range(n_wires - len(names))])
-
-
-def _build_r1cs(
-    constraints: ConstraintList, final_of: np.ndarray, n_wires: int, n_public: int, wire_names: tuple[str, ...]
-) -> R1CS:
-    a, b, c = (_matrix(rows, final_of, n_wires) for rows in (constraints.a, constraints.b, constraints.c))
-    return R1CS(n_wires, n_public, a, b, c, wire_names, _constraint_names(constraints.origins))
 
 
 def compile_circuit(circuit: Circuit) -> CompiledCircuit:
@@ -175,14 +141,21 @@ def compile_circuit(circuit: Circuit) -> CompiledCircuit:
     )
     with _collector_paused():
         working.define(api)
-    missing = [name for layout in outputs for name, wire in zip(layout.element_names(), layout.wires) if wire in api.unset_outputs]
+    missing = [
+        name
+        for layout in outputs
+        for name, wire in zip(layout.element_names(), layout.wires, strict=True)
+        if wire in api.unset_outputs
+    ]
     if missing:
-        raise CircuitError(f"{type(circuit).__name__}: outputs never given a value with api.set_output: {', '.join(missing)}")
+        raise CircuitError(
+            f"{type(circuit).__name__}: outputs never given a value with api.set_output: {', '.join(missing)}"
+        )
 
-    final_order, final_of = _final_order(api)
+    final_order, final_of = final_wire_order(api)
     n_wires = api.n_wires - len(api.output_aliases)
     n_public = sum(len(layout.wires) for layout in layouts if layout.visibility is not Visibility.PRIVATE)
-    r1cs = _build_r1cs(api.constraints, final_of, n_wires, n_public, _wire_names(layouts, n_wires))
+    r1cs = build_r1cs(api.constraints, final_of, n_wires, n_public, wire_names(layouts, n_wires))
     count = {v: sum(len(layout.wires) for layout in layouts if layout.visibility is v) for v in _VISIBILITY_ORDER}
     stats = CircuitStats(
         n_constraints=r1cs.n_constraints,
@@ -195,4 +168,4 @@ def compile_circuit(circuit: Circuit) -> CompiledCircuit:
         n_nonzero=r1cs.a.nnz + r1cs.b.nnz + r1cs.c.nnz,
     )
     program = SolverProgram(api.n_wires, tuple(api.steps), final_order)
-    return CompiledCircuit(type(circuit).__name__, r1cs, stats, tuple(layouts), program)
+    return CompiledCircuit(type(circuit).__name__, r1cs, stats, tuple(layouts), program, final_of)

@@ -13,10 +13,9 @@ import functools
 import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple, ParamSpec, TypeVar
+from typing import NamedTuple, ParamSpec, TypeVar
 
-if TYPE_CHECKING:
-    from .api import CircuitAPI
+from ..errors import CircuitError
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -66,9 +65,11 @@ def gadget(function: Callable[P, T]) -> Callable[P, T]:
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        api: CircuitAPI = args[0]  # type: ignore[assignment]
+        scope = getattr(args[0], "scope", None) if args else None
+        if scope is None:
+            raise CircuitError(f"{name}: the first argument must be the circuit api, got {args[:1]!r:.80}")
         frame = sys._getframe(1)
-        with api.scope(f"{name} ({CallSite(frame.f_code.co_filename, frame.f_lineno)})"):
+        with scope(f"{name} ({CallSite(frame.f_code.co_filename, frame.f_lineno)})"):
             return function(*args, **kwargs)
 
     return wrapper

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Union
 
 import numpy as np
 
@@ -22,9 +21,9 @@ from .errors import ConstraintViolation, WitnessInputError
 from .solver_steps import DivisionByZero, Step
 from .variable import R
 
-InputValue = Union[int, Sequence[int]]
+InputValue = int | Sequence[int]
 Assignment = Mapping[str, InputValue]
-OutputValue = Union[int, list[int]]
+OutputValue = int | list[int]
 
 
 @dataclass(frozen=True)
@@ -77,7 +76,9 @@ def _read_signal(layout: SignalLayout, value: object) -> list[int]:
 def read_assignment(signals: Sequence[SignalLayout], assignment: Assignment) -> dict[int, int]:
     """Validated input values by wire id; raises :class:`WitnessInputError` naming the input at fault."""
     if not isinstance(assignment, Mapping):
-        raise WitnessInputError("<assignment>", f"must be a mapping from input names to values, got {type(assignment).__name__}")
+        raise WitnessInputError(
+            "<assignment>", f"must be a mapping from input names to values, got {type(assignment).__name__}"
+        )
     inputs = {layout.name: layout for layout in signals if layout.visibility is not Visibility.OUTPUT}
     outputs = {layout.name for layout in signals if layout.visibility is Visibility.OUTPUT}
     for name in assignment:
@@ -90,7 +91,7 @@ def read_assignment(signals: Sequence[SignalLayout], assignment: Assignment) -> 
     for name, layout in inputs.items():
         if name not in assignment:
             raise WitnessInputError(name, "is missing from the assignment")
-        values.update(zip(layout.wires, _read_signal(layout, assignment[name])))
+        values.update(zip(layout.wires, _read_signal(layout, assignment[name]), strict=True))
     return values
 
 

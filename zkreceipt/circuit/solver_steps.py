@@ -83,7 +83,9 @@ class HintStep:
 
     __slots__ = ("function", "inputs", "outs", "description")
 
-    def __init__(self, function: HintFunction, inputs: tuple[Terms, ...], outs: tuple[int, ...], description: str) -> None:
+    def __init__(
+        self, function: HintFunction, inputs: tuple[Terms, ...], outs: tuple[int, ...], description: str
+    ) -> None:
         self.function, self.inputs, self.outs, self.description = function, inputs, outs, description
 
     def run(self, values: list[int]) -> None:
@@ -93,14 +95,14 @@ class HintStep:
         except HintError:
             raise
         except Exception as exc:  # a hint is user code: report which one failed
-            raise HintError(f"hint {self.description} raised {type(exc).__name__}: {exc}") from exc
+            raise HintError(f"{self.description} raised {type(exc).__name__}: {exc}") from exc
         if len(self.outs) == 1 and isinstance(result, int) and not isinstance(result, bool):
             result = [result]
-        if not isinstance(result, Sequence) or len(result) != len(self.outs):
-            raise HintError(f"hint {self.description} must return {len(self.outs)} field elements, got {result!r:.200}")
-        for index, (wire, value) in enumerate(zip(self.outs, result)):
+        if isinstance(result, (str, bytes)) or not isinstance(result, Sequence) or len(result) != len(self.outs):
+            raise HintError(f"{self.description} must return {len(self.outs)} field elements, got {result!r:.200}")
+        for index, (wire, value) in enumerate(zip(self.outs, result, strict=True)):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < R:
-                raise HintError(f"hint {self.description}: output {index} = {value!r:.100} is not an int in [0, r)")
+                raise HintError(f"{self.description}: output {index} = {value!r:.100} is not an int in [0, r)")
             values[wire] = int(value)
 
 

@@ -8,8 +8,6 @@ constraint; multiplying two non-constant variables needs ``api.mul``.
 
 from __future__ import annotations
 
-from typing import Union
-
 from ..errors import CircuitError
 from ..field import Fr
 
@@ -56,7 +54,7 @@ class Variable:
         """The wire index if this combination is exactly 1·wᵢ with i ≠ 0, else None."""
         if len(self.terms) != 1:
             return None
-        (index, coeff), = self.terms.items()
+        ((index, coeff),) = self.terms.items()
         return index if coeff == 1 and index != ONE_WIRE else None
 
     # --- linear arithmetic (free) -------------------------------------------------------
@@ -98,7 +96,7 @@ class Variable:
         return f"Variable({' + '.join(parts) or '0'})"
 
 
-VariableLike = Union[Variable, int]
+VariableLike = Variable | int
 
 
 def as_variable(value: VariableLike, what: str) -> Variable:

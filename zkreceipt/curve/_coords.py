@@ -42,31 +42,42 @@ def _compiled_only(name: str) -> Callable[..., Any]:
     return stub
 
 
+def _with_arity(arity: int, choose: Callable[[Any], Any]) -> Callable[..., Any]:
+    """A typing function of the given arity (numba wants it to match the implementations,
+    whose arguments are therefore always named a, b, c, d)."""
+    if arity == 1:
+        return lambda a: choose(a)
+    if arity == 2:
+        return lambda a, b: choose(a)
+    if arity == 3:
+        return lambda a, b, c: choose(a)
+    return lambda a, b, c, d: choose(a)
+
+
 def _dispatch(name: str, for_fq: Callable[..., Any], for_fq2: Callable[..., Any]) -> Callable[..., Any]:
     """A function whose compiled form is ``for_fq`` or ``for_fq2`` by its first argument's type."""
-    stub = _compiled_only(name)
 
-    def typer(*args: Any) -> Any:
-        if _is_fq(args[0]):
+    def choose(t: Any) -> Any:
+        if _is_fq(t):
             return for_fq
-        if _is_fq2(args[0]):
+        if _is_fq2(t):
             return for_fq2
         return None
 
-    overload(stub)(typer)
+    stub = _compiled_only(name)
+    overload(stub)(_with_arity(for_fq.__code__.co_argcount, choose))
     return stub
 
 
 def _by_rank(name: str, ranks: dict[int, Callable[..., Any]]) -> Callable[..., Any]:
     """A function whose compiled form is chosen by its first argument's array rank."""
+
+    def choose(t: Any) -> Any:
+        return ranks.get(t.ndim) if isinstance(t, types.Array) else None
+
     stub = _compiled_only(name)
-
-    def typer(*args: Any) -> Any:
-        if isinstance(args[0], types.Array):
-            return ranks.get(args[0].ndim)
-        return None
-
-    overload(stub)(typer)
+    arity = next(iter(ranks.values())).__code__.co_argcount
+    overload(stub)(_with_arity(arity, choose))
     return stub
 
 
@@ -88,34 +99,34 @@ c_zero = _dispatch("c_zero", lambda a: _fq.FQ_ZERO, lambda a: _fq.FQ2_ZERO)
 c_one = _dispatch("c_one", lambda a: _fq.FQ_ONE, lambda a: _fq.FQ2_ONE)
 
 
-def _fq_at(arr: Any, i: Any, j: Any) -> Any:
-    return (arr[i, j, 0], arr[i, j, 1], arr[i, j, 2], arr[i, j, 3])
+def _fq_at(a, b, c):  # type: ignore[no-untyped-def]
+    return (a[b, c, 0], a[b, c, 1], a[b, c, 2], a[b, c, 3])
 
 
-def _fq2_at(arr: Any, i: Any, j: Any) -> Any:
+def _fq2_at(a, b, c):  # type: ignore[no-untyped-def]
     return (
-        (arr[i, j, 0, 0], arr[i, j, 0, 1], arr[i, j, 0, 2], arr[i, j, 0, 3]),
-        (arr[i, j, 1, 0], arr[i, j, 1, 1], arr[i, j, 1, 2], arr[i, j, 1, 3]),
+        (a[b, c, 0, 0], a[b, c, 0, 1], a[b, c, 0, 2], a[b, c, 0, 3]),
+        (a[b, c, 1, 0], a[b, c, 1, 1], a[b, c, 1, 2], a[b, c, 1, 3]),
     )
 
 
-def _fq_put(arr: Any, i: Any, j: Any, v: Any) -> None:
+def _fq_put(a, b, c, d):  # type: ignore[no-untyped-def]
     for w in range(4):
-        arr[i, j, w] = v[w]
+        a[b, c, w] = d[w]
 
 
-def _fq2_put(arr: Any, i: Any, j: Any, v: Any) -> None:
-    for c in range(2):
+def _fq2_put(a, b, c, d):  # type: ignore[no-untyped-def]
+    for k in range(2):
         for w in range(4):
-            arr[i, j, c, w] = v[c][w]
+            a[b, c, k, w] = d[k][w]
 
 
+# coord_load(arr, i, j) / coord_store(arr, i, j, v): coordinate j of point i.
 coord_load = _by_rank("coord_load", {3: _fq_at, 4: _fq2_at})
 coord_store = _by_rank("coord_store", {3: _fq_put, 4: _fq2_put})
-#: coord_zero(arr): the zero of a point array's coordinate field (works for n = 0).
-coord_zero = _by_rank("coord_zero", {3: lambda arr: _fq.FQ_ZERO, 4: lambda arr: _fq.FQ2_ZERO})
-coord_one = _by_rank("coord_one", {3: lambda arr: _fq.FQ_ONE, 4: lambda arr: _fq.FQ2_ONE})
-elem_load = _by_rank("elem_load", {2: lambda arr, i: mont.load(arr, i), 3: lambda arr, i: _fq.fq2_load(arr, i)})
-elem_store = _by_rank(
-    "elem_store", {2: lambda arr, i, v: mont.store(arr, i, v), 3: lambda arr, i, v: _fq.fq2_store(arr, i, v)}
-)
+#: coord_zero(arr), coord_one(arr): constants of a point array's coordinate field (works for n = 0).
+coord_zero = _by_rank("coord_zero", {3: lambda a: _fq.FQ_ZERO, 4: lambda a: _fq.FQ2_ZERO})
+coord_one = _by_rank("coord_one", {3: lambda a: _fq.FQ_ONE, 4: lambda a: _fq.FQ2_ONE})
+# elem_load(arr, i) / elem_store(arr, i, v): element i of an element array.
+elem_load = _by_rank("elem_load", {2: lambda a, b: mont.load(a, b), 3: lambda a, b: _fq.fq2_load(a, b)})
+elem_store = _by_rank("elem_store", {2: lambda a, b, c: mont.store(a, b, c), 3: lambda a, b, c: _fq.fq2_store(a, b, c)})

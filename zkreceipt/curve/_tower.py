@@ -20,21 +20,8 @@ from __future__ import annotations
 
 from numba import njit, uint64
 
-from ._fq import (
-    FQ2_ONE,
-    FQ2_ZERO,
-    fq2_add,
-    fq2_conj,
-    fq2_double,
-    fq2_equal,
-    fq2_inv,
-    fq2_mul,
-    fq2_mul_by_xi,
-    fq2_mul_fq,
-    fq2_neg,
-    fq2_square,
-    fq2_sub,
-)
+from . import _fq as fq
+from ._fq import FQ2_ONE, FQ2_ZERO
 from .pairing_plain import fq2_montgomery, fq12_frobenius_coefficients
 
 FQ6_ZERO = (FQ2_ZERO, FQ2_ZERO, FQ2_ZERO)
@@ -54,31 +41,93 @@ FROB2 = _frobenius_constants(2)
 FROB3 = _frobenius_constants(3)
 
 
+# --- Fq2 operations as called (not numba-inlined) functions ------------------------------
+# ``_fq``'s device functions are numba ``inline="always"``; inlining them at every use in
+# the tower multiplies numba's compile time (minutes per kernel). Wrapping each once gives
+# one compiled copy that LLVM still inlines where it is small (add, sub, ξ·a) and calls
+# where it is large (mul, square, inverse), at a call overhead of a few percent.
+
+
+@njit(cache=True)
+def fq2_add(a, b):  # type: ignore[no-untyped-def]
+    return fq.fq2_add(a, b)
+
+
+@njit(cache=True)
+def fq2_sub(a, b):  # type: ignore[no-untyped-def]
+    return fq.fq2_sub(a, b)
+
+
+@njit(cache=True)
+def fq2_neg(a):  # type: ignore[no-untyped-def]
+    return fq.fq2_neg(a)
+
+
+@njit(cache=True)
+def fq2_double(a):  # type: ignore[no-untyped-def]
+    return fq.fq2_double(a)
+
+
+@njit(cache=True)
+def fq2_conj(a):  # type: ignore[no-untyped-def]
+    return fq.fq2_conj(a)
+
+
+@njit(cache=True)
+def fq2_mul(a, b):  # type: ignore[no-untyped-def]
+    return fq.fq2_mul(a, b)
+
+
+@njit(cache=True)
+def fq2_square(a):  # type: ignore[no-untyped-def]
+    return fq.fq2_square(a)
+
+
+@njit(cache=True)
+def fq2_mul_fq(a, k):  # type: ignore[no-untyped-def]
+    return fq.fq2_mul_fq(a, k)
+
+
+@njit(cache=True)
+def fq2_mul_by_xi(a):  # type: ignore[no-untyped-def]
+    return fq.fq2_mul_by_xi(a)
+
+
+@njit(cache=True)
+def fq2_inv(a):  # type: ignore[no-untyped-def]
+    return fq.fq2_inv(a)
+
+
+@njit(cache=True)
+def fq2_equal(a, b):  # type: ignore[no-untyped-def]
+    return fq.fq2_equal(a, b)
+
+
 # --- Fq6 -------------------------------------------------------------------------------
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq6_add(a, b):  # type: ignore[no-untyped-def]
     return (fq2_add(a[0], b[0]), fq2_add(a[1], b[1]), fq2_add(a[2], b[2]))
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq6_sub(a, b):  # type: ignore[no-untyped-def]
     return (fq2_sub(a[0], b[0]), fq2_sub(a[1], b[1]), fq2_sub(a[2], b[2]))
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq6_neg(a):  # type: ignore[no-untyped-def]
     return (fq2_neg(a[0]), fq2_neg(a[1]), fq2_neg(a[2]))
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq6_mul_by_v(a):  # type: ignore[no-untyped-def]
     """a·v = ξ·a2 + a0·v + a1·v² (v³ = ξ): the non-residue multiplication of Fq12."""
     return (fq2_mul_by_xi(a[2]), a[0], a[1])
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq6_mul_fq2(a, k):  # type: ignore[no-untyped-def]
     """a·k for k in Fq2 (9m)."""
     return (fq2_mul(a[0], k), fq2_mul(a[1], k), fq2_mul(a[2], k))
@@ -146,7 +195,7 @@ def fq6_mul_by_01(a, b0, b1):  # type: ignore[no-untyped-def]
 # --- Fq12 ------------------------------------------------------------------------------
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq12_conj(a):  # type: ignore[no-untyped-def]
     """c0 − c1·w = a^(q⁶); the inverse of an element of norm 1 (the cyclotomic subgroup)."""
     return (a[0], fq6_neg(a[1]))
@@ -197,7 +246,7 @@ def fq12_mul_by_034(a, d0, d3, d4):  # type: ignore[no-untyped-def]
     return (fq6_add(x, fq6_mul_by_v(y)), fq6_sub(cross, fq6_add(x, y)))
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _fq4_square(a, b):  # type: ignore[no-untyped-def]
     """(a + b·s)² in Fq4 = Fq2[s]/(s² − ξ): (a² + ξb², 2ab), 2 Fq2 multiplications."""
     t = fq2_mul(a, b)
@@ -205,14 +254,14 @@ def _fq4_square(a, b):  # type: ignore[no-untyped-def]
     return fq2_sub(fq2_sub(s, t), fq2_mul_by_xi(t)), fq2_double(t)
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _three_minus_two(t, z):  # type: ignore[no-untyped-def]
     """3t − 2z."""
     d = fq2_sub(t, z)
     return fq2_add(fq2_double(d), t)
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _three_plus_two(t, z):  # type: ignore[no-untyped-def]
     """3t + 2z."""
     d = fq2_add(t, z)
@@ -242,7 +291,7 @@ def fq12_cyclotomic_square(a):  # type: ignore[no-untyped-def]
     return ((n0, n4, n3), (n2, n1, n5))
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def _frobenius(a, gammas, conjugate):  # type: ignore[no-untyped-def]
     """g_i·w^i ↦ φ(g_i)·γ_i·w^i over the 6 Fq2 coefficients g_i (i = 0..5)."""
     g0, g2, g4 = a[0]
@@ -307,28 +356,28 @@ def fq12_pow(a, exponent_words):  # type: ignore[no-untyped-def]
 # --- array access: (n, 2, 3, 2, 4) uint64 ------------------------------------------------
 
 
-@njit(inline="always", cache=True)
-def _fq(arr, n, i, j, k):  # type: ignore[no-untyped-def]
+@njit(cache=True)
+def _load_fq(arr, n, i, j, k):  # type: ignore[no-untyped-def]
     return (arr[n, i, j, k, 0], arr[n, i, j, k, 1], arr[n, i, j, k, 2], arr[n, i, j, k, 3])
 
 
-@njit(inline="always", cache=True)
-def _fq2(arr, n, i, j):  # type: ignore[no-untyped-def]
-    return (_fq(arr, n, i, j, 0), _fq(arr, n, i, j, 1))
+@njit(cache=True)
+def _load_fq2(arr, n, i, j):  # type: ignore[no-untyped-def]
+    return (_load_fq(arr, n, i, j, 0), _load_fq(arr, n, i, j, 1))
 
 
-@njit(inline="always", cache=True)
-def _fq6(arr, n, i):  # type: ignore[no-untyped-def]
-    return (_fq2(arr, n, i, 0), _fq2(arr, n, i, 1), _fq2(arr, n, i, 2))
+@njit(cache=True)
+def _load_fq6(arr, n, i):  # type: ignore[no-untyped-def]
+    return (_load_fq2(arr, n, i, 0), _load_fq2(arr, n, i, 1), _load_fq2(arr, n, i, 2))
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq12_load(arr, n):  # type: ignore[no-untyped-def]
     """Row n of an (N, 2, 3, 2, 4) uint64 array as an Fq12 tuple."""
-    return (_fq6(arr, n, 0), _fq6(arr, n, 1))
+    return (_load_fq6(arr, n, 0), _load_fq6(arr, n, 1))
 
 
-@njit(inline="always", cache=True)
+@njit(cache=True)
 def fq12_store(arr, n, a):  # type: ignore[no-untyped-def]
     for i in range(2):
         for j in range(3):

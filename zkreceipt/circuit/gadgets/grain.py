@@ -22,7 +22,9 @@ _BLOCK_MASK = (1 << BLOCK_BITS) - 1
 _BLOCKS_PER_REFILL = 4096
 
 
-def _seed_bits(field_kind: int, sbox: int, field_bits: int, width: int, full_rounds: int, partial_rounds: int) -> list[int]:
+def _seed_bits(
+    field_kind: int, sbox: int, field_bits: int, width: int, full_rounds: int, partial_rounds: int
+) -> list[int]:
     """The 80 seed bits, most significant first per field, as the reference script lays them out."""
     fields = [(field_kind, 2), (sbox, 4), (field_bits, 12), (width, 12), (full_rounds, 10), (partial_rounds, 10)]
     bits: list[int] = []
@@ -38,7 +40,9 @@ class GrainLFSR:
     ``field_bits`` the modulus bit length, ``width`` the state size t.
     """
 
-    def __init__(self, field_kind: int, sbox: int, field_bits: int, width: int, full_rounds: int, partial_rounds: int) -> None:
+    def __init__(
+        self, field_kind: int, sbox: int, field_bits: int, width: int, full_rounds: int, partial_rounds: int
+    ) -> None:
         seed = _seed_bits(field_kind, sbox, field_bits, width, full_rounds, partial_rounds)
         # bit i of the window is sequence element (offset + i): the oldest bit is bit 0.
         self._window = sum(bit << i for i, bit in enumerate(seed))
@@ -53,7 +57,8 @@ class GrainLFSR:
         window = self._window
         blocks = [0] * n_blocks
         for k in range(n_blocks):
-            new = ((window >> 62) ^ (window >> 51) ^ (window >> 38) ^ (window >> 23) ^ (window >> 13) ^ window) & _BLOCK_MASK
+            taps = (window >> 62) ^ (window >> 51) ^ (window >> 38) ^ (window >> 23) ^ (window >> 13) ^ window
+            new = taps & _BLOCK_MASK
             blocks[k] = new
             window = (window >> BLOCK_BITS) | (new << (STATE_BITS - BLOCK_BITS))
         self._window = window

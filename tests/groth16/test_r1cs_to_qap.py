@@ -1,0 +1,98 @@
+"""The snarkjs-style QAP reduction: odd-coset quotient evaluations against the QAP at τ."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+
+from zkreceipt.field import Fr
+from zkreceipt.groth16.r1cs_to_qap import (
+    domain_size_for,
+    lagrange_at,
+    odd_lagrange_at,
+    qap_matrices,
+    quotient_evaluations,
+    wire_polynomials_at,
+)
+from zkreceipt.r1cs import R1CS, SparseMatrix
+
+R = Fr.modulus
+
+
+def cube_circuit() -> R1CS:
+    """Wires [1, out, x, x2, x3]: x·x = x2, x2·x = x3, (x3 + x + 5)·1 = out."""
+    a = [(0, 2, 1), (1, 3, 1), (2, 4, 1), (2, 2, 1), (2, 0, 5)]
+    b = [(0, 2, 1), (1, 2, 1), (2, 0, 1)]
+    c = [(0, 3, 1), (1, 4, 1), (2, 1, 1)]
+    return R1CS(
+        n_wires=5,
+        n_public=1,
+        a=SparseMatrix.from_entries(a, 3, 5),
+        b=SparseMatrix.from_entries(b, 3, 5),
+        c=SparseMatrix.from_entries(c, 3, 5),
+    )
+
+
+def witness_for(x: int) -> list[int]:
+    return [1, (x**3 + x + 5) % R, x, x * x % R, x**3 % R]
+
+
+def test_domain_size_matches_snarkjs_rule() -> None:
+    # 2^(floor(log2(nConstraints + nPublic)) + 1)
+    assert domain_size_for(3, 1) == 8
+    assert domain_size_for(1023, 1) == 2048
+    assert domain_size_for(1022, 1) == 1024
+    assert domain_size_for(774, 3) == 1024
+
+
+def test_input_consistency_rows_are_appended() -> None:
+    qap = qap_matrices(cube_circuit())
+    assert qap.a.n_rows == 3 + 2 and qap.b.n_rows == 5
+    aw = qap.a.mul_vector(Fr.from_ints(witness_for(3))).to_ints()
+    assert aw[3:] == [1, 35]  # rows for wire 0 (the constant) and the public output
+
+
+def qap_identity_holds(witness: list[int]) -> bool:
+    """Σ P(odd points)·L_odd(τ) == A(τ)·B(τ) − C(τ) for the real C matrix."""
+    r1cs = cube_circuit()
+    qap = qap_matrices(r1cs)
+    n = qap.domain_size
+    tau = secrets.randbelow(R)
+    w = Fr.from_ints(witness)
+    lag = lagrange_at(n, tau)
+    a_t = wire_polynomials_at(qap.a, lag).inner(w).to_ints()[0]
+    b_t = wire_polynomials_at(qap.b, lag).inner(w).to_ints()[0]
+    c_rows = SparseMatrix(r1cs.c.rows, r1cs.c.cols, r1cs.c.coeffs, qap.a.n_rows, r1cs.n_wires)
+    c_t = wire_polynomials_at(c_rows, lag).inner(w).to_ints()[0]
+    h_sum = quotient_evaluations(qap, w).inner(odd_lagrange_at(n, tau)).to_ints()[0]
+    return h_sum == (a_t * b_t - c_t) % R
+
+
+def test_quotient_matches_qap_for_a_satisfying_witness() -> None:
+    assert qap_identity_holds(witness_for(3))
+    assert qap_identity_holds(witness_for(R - 1))
+
+
+def test_quotient_identity_fails_for_a_bad_witness() -> None:
+    bad = witness_for(3)
+    bad[1] += 1
+    assert not qap_identity_holds(bad)
+
+
+def test_lagrange_basis_interpolates() -> None:
+    n = 8
+    tau = secrets.randbelow(R)
+    lag = lagrange_at(n, tau).to_ints()
+    # Σ Lᵢ(τ) = 1 and Σ ωⁱ·Lᵢ(τ) = τ.
+    from zkreceipt.field import root_of_unity
+
+    w = root_of_unity(n)
+    assert sum(lag) % R == 1
+    assert sum(pow(w, i, R) * l for i, l in enumerate(lag)) % R == tau
+
+
+@pytest.mark.parametrize("n", [2, 16])
+def test_odd_lagrange_is_half_of_the_double_domain(n: int) -> None:
+    tau = secrets.randbelow(R)
+    assert odd_lagrange_at(n, tau).to_ints() == lagrange_at(2 * n, tau).to_ints()[1::2]

@@ -1,0 +1,206 @@
+"""Structured JSON logging and the append-only audit log (which never holds a secret)."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from zkreceipt.logs import (
+    AuditAction,
+    AuditLog,
+    AuditLogError,
+    JsonLogFormatter,
+    configure_logging,
+    default_audit_log_path,
+    log_context,
+)
+from zkreceipt.receipts import (
+    generate_signing_key,
+    new_salt,
+    parse_receipt,
+    receipt_commitment,
+    save_signing_key,
+    sign_receipt,
+)
+
+RECEIPT = {
+    "receipt_id": "rcpt-0001",
+    "job_id": "job-42",
+    "provider": "p",
+    "client": "c",
+    "units": "2.5",
+    "unit_type": "gpu_seconds",
+    "price": "5.0",
+    "model": "llama3.2",
+    "started_at": 1737730800,
+    "completed_at": 1737730803,
+}
+
+
+@pytest.fixture
+def log_stream() -> Iterator[io.StringIO]:
+    stream = io.StringIO()
+    handler = configure_logging("DEBUG", stream)
+    yield stream
+    logging.getLogger("zkreceipt").removeHandler(handler)
+
+
+def _lines(stream: io.StringIO) -> list[dict[str, object]]:
+    return [json.loads(line) for line in stream.getvalue().splitlines()]
+
+
+def test_importing_installs_no_handler() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import logging, zkreceipt.logs, zkreceipt.store, zkreceipt.receipts;"
+        "print(len(logging.getLogger('zkreceipt').handlers), len(logging.getLogger().handlers))"
+    )
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "0 0\n"
+
+
+def test_records_are_json_with_location_and_ids(log_stream: io.StringIO) -> None:
+    logger = logging.getLogger("zkreceipt.test")
+    logger.info("proved %s", "receipt", extra={"receipt_id": "rcpt-9", "duration_ms": 12})
+    (entry,) = _lines(log_stream)
+    assert entry["message"] == "proved receipt" and entry["level"] == "INFO"
+    assert entry["service"] == "zkreceipt" and entry["logger"] == "zkreceipt.test"
+    assert entry["module"] == "test_logs" and entry["function"] == "test_records_are_json_with_location_and_ids"
+    assert isinstance(entry["line"], int) and str(entry["ts"]).endswith("Z")
+    assert entry["receipt_id"] == "rcpt-9" and entry["duration_ms"] == 12
+
+
+def test_context_ids_and_override(log_stream: io.StringIO) -> None:
+    logger = logging.getLogger("zkreceipt.test")
+    with log_context(receipt_id="rcpt-1", job_id="job-1"):
+        logger.info("inside")
+        with log_context(receipt_id="rcpt-2"):
+            logger.info("nested")
+    logger.info("outside")
+    inside, nested, outside = _lines(log_stream)
+    assert (inside["receipt_id"], inside["job_id"]) == ("rcpt-1", "job-1")
+    assert (nested["receipt_id"], nested["job_id"]) == ("rcpt-2", "job-1")
+    assert "receipt_id" not in outside
+    with pytest.raises(Exception, match="'salt' is not one of"), log_context(salt="1"):  # type: ignore[arg-type]
+        pass
+
+
+def test_signing_logs_ids_but_never_the_key(log_stream: io.StringIO) -> None:
+    key = generate_signing_key()
+    sign_receipt(parse_receipt(RECEIPT), key)
+    (entry,) = _lines(log_stream)
+    assert entry["message"] == "signed receipt" and entry["function"] == "sign_receipt"
+    assert entry["receipt_id"] == "rcpt-0001" and entry["job_id"] == "job-42" and len(str(entry["key_id"])) == 16
+    assert bytes(key).hex() not in log_stream.getvalue()
+
+
+def test_secret_looking_extras_are_redacted(log_stream: io.StringIO) -> None:
+    logging.getLogger("zkreceipt.test").info("x", extra={"salt": 12345678987654321, "private_key_hex": "abcdef0123"})
+    (entry,) = _lines(log_stream)
+    assert entry["salt"] == "[redacted]" and entry["private_key_hex"] == "[redacted]"
+    assert "12345678987654321" not in log_stream.getvalue() and "abcdef0123" not in log_stream.getvalue()
+
+
+def test_exceptions_and_odd_values_stay_valid_json(log_stream: io.StringIO) -> None:
+    logger = logging.getLogger("zkreceipt.test")
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        logger.exception("failed", extra={"ratio": float("nan"), "path": Path("/x")})
+    (entry,) = _lines(log_stream)
+    assert "ValueError: boom" in str(entry["exception"])
+    assert entry["ratio"] == "nan" and entry["path"] == "/x"
+
+
+def test_configure_logging_replaces_only_its_own_handler() -> None:
+    logger = logging.getLogger("zkreceipt")
+    foreign = logging.NullHandler()
+    logger.addHandler(foreign)
+    try:
+        first = configure_logging("INFO", io.StringIO())
+        second = configure_logging("WARNING", io.StringIO(), json_format=False)
+        assert first not in logger.handlers and second in logger.handlers and foreign in logger.handlers
+        assert logger.level == logging.WARNING
+        assert not isinstance(second.formatter, JsonLogFormatter)
+    finally:
+        logger.removeHandler(foreign)
+        logger.removeHandler(second)
+
+
+def test_audit_log_records_signed_proven_verified_without_secrets(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit" / "audit.log")
+    key = generate_signing_key()
+    key_path = save_signing_key(key, tmp_path / "provider.key")
+    signed = sign_receipt(parse_receipt(RECEIPT), key)
+    assert signed.signature is not None
+    salt = new_salt()
+    commitment = receipt_commitment(signed, salt)
+
+    audit.record(AuditAction.KEY_CREATED, "key", signed.signature.key_id, path=str(key_path))
+    audit.record(AuditAction.SIGNED, "receipt", signed.receipt_id, key_id=signed.signature.key_id, job_id="job-42")
+    audit.record("proven", "receipt", signed.receipt_id, commitment=str(commitment), bundle_id=7)
+    audit.record(AuditAction.VERIFIED, "receipt", signed.receipt_id, valid=True)
+
+    text = audit.path.read_text()
+    assert bytes(key).hex() not in text and str(salt) not in text
+    assert stat.S_IMODE(audit.path.stat().st_mode) == 0o600
+    events = audit.events()
+    assert [event.action for event in events] == [
+        AuditAction.KEY_CREATED,
+        AuditAction.SIGNED,
+        AuditAction.PROVEN,
+        AuditAction.VERIFIED,
+    ]
+    assert events[1].details == {"key_id": signed.signature.key_id, "job_id": "job-42"}
+    assert events[2].details["commitment"] == str(commitment)
+    assert all(event.ts.endswith("Z") and event.subject_id for event in events)
+    assert all(json.loads(line)["subject"] for line in text.splitlines())
+
+
+@pytest.mark.parametrize("name", ["salt", "private_key", "seed", "secret", "witness_values", "signing_key", "Salt_hex"])
+def test_audit_log_refuses_secret_fields(tmp_path: Path, name: str) -> None:
+    audit = AuditLog(tmp_path / "audit.log")
+    with pytest.raises(AuditLogError, match=f"audit detail '{name}': refused"):
+        audit.record(AuditAction.PROVEN, "receipt", "rcpt-1", **{name: "0123456789"})
+    assert not audit.path.exists() or audit.path.read_text() == ""
+
+
+def test_audit_log_refuses_bad_events(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.log")
+    with pytest.raises(AuditLogError, match="audit action: must be one of"):
+        audit.record("deleted", "receipt", "rcpt-1")
+    with pytest.raises(AuditLogError, match="subject_id: must be a non-empty string"):
+        audit.record(AuditAction.SIGNED, "receipt", "")
+    with pytest.raises(AuditLogError, match="must be a string, an integer, a boolean or null"):
+        audit.record(AuditAction.SIGNED, "receipt", "r", blob=[1, 2])  # type: ignore[arg-type]
+    assert audit.events() == []
+
+
+def test_audit_log_is_append_only_across_instances(tmp_path: Path) -> None:
+    path = tmp_path / "audit.log"
+    AuditLog(path).record(AuditAction.SIGNED, "receipt", "r1")
+    AuditLog(path).record(AuditAction.VERIFIED, "receipt", "r1", valid=False)
+    assert [e.subject_id for e in AuditLog(path).events()] == ["r1", "r1"]
+    assert len(path.read_text().splitlines()) == 2
+
+
+def test_malformed_audit_line_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "audit.log"
+    AuditLog(path).record(AuditAction.SIGNED, "receipt", "r1")
+    with path.open("a") as handle:
+        handle.write('{"ts": "x"}\n')
+    with pytest.raises(AuditLogError, match="line 2 is not an audit event"):
+        AuditLog(path).events()
+
+
+def test_default_audit_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path))
+    assert default_audit_log_path() == tmp_path / "audit.log"
+    assert AuditLog().path == tmp_path / "audit.log"

@@ -1,0 +1,116 @@
+"""From an R1CS to a quadratic arithmetic program, the way snarkjs does it.
+
+The QAP's domain is the n-th roots of unity ω^i (n = ``domain_size``); constraint
+row i is the Lagrange polynomial Lᵢ. Like snarkjs, the A matrix gets one extra
+row per public wire j = 0 … n_public (row ``n_constraints + j``: coefficient 1 at
+wire j, nothing in B or C) so that the public inputs are bound to the proof.
+
+The quotient is computed on the odd coset of the 2n-th roots of unity
+(``CircomReduction`` in ark-circom): with P = A·B − C, which vanishes on the n
+roots, P(τ) = Σᵢ P(ω₂ₙ^(2i+1)) · L^(2n)_(2i+1)(τ). So the prover evaluates A, B,
+C at the odd points ω₂ₙ^(2i+1), and the proving key's ``h_query`` holds
+L^(2n)_(2i+1)(τ)/δ·G1 — exactly what a snarkjs ``.zkey`` stores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import CircuitError
+from ..field import Fr, FieldVector, intt, ntt, root_of_unity
+from ..field.ntt import powers
+from ..r1cs import R1CS, SparseMatrix
+
+
+def domain_size_for(n_constraints: int, n_public: int) -> int:
+    """snarkjs's domain: 2^(⌊log2(n_constraints + n_public)⌋ + 1), which fits every row."""
+    rows = n_constraints + n_public
+    size = 1 << (max(rows, 1).bit_length())
+    if size > 1 << (Fr.two_adicity - 1):  # the odd coset needs 2n-th roots of unity
+        raise CircuitError(f"{n_constraints} constraints exceed the largest domain Fr supports")
+    return size
+
+
+@dataclass(frozen=True)
+class QapMatrices:
+    """The matrices the prover evaluates, over a domain of ``domain_size`` rows.
+
+    ``a``: the R1CS A plus the public-input rows; ``b``: the R1CS B (same row
+    count as ``a``); C·w is never needed by the prover, which takes (A·w)∘(B·w).
+    """
+
+    a: SparseMatrix
+    b: SparseMatrix
+    n_public: int
+    domain_size: int
+
+    @property
+    def n_wires(self) -> int:
+        return self.a.n_cols
+
+
+def qap_matrices(r1cs: R1CS) -> QapMatrices:
+    """A with the n_public + 1 input-consistency rows appended, and B padded to match."""
+    n = r1cs.n_constraints
+    extra = r1cs.n_public + 1
+    public_wires = np.arange(extra, dtype=np.int64)
+    a = SparseMatrix(
+        np.concatenate([r1cs.a.rows, n + public_wires]),
+        np.concatenate([r1cs.a.cols, public_wires]),
+        r1cs.a.coeffs.field.concatenate([r1cs.a.coeffs, Fr.ones(extra)]),
+        n + extra,
+        r1cs.n_wires,
+    )
+    b = SparseMatrix(r1cs.b.rows, r1cs.b.cols, r1cs.b.coeffs, n + extra, r1cs.n_wires)
+    return QapMatrices(a, b, r1cs.n_public, domain_size_for(n, r1cs.n_public))
+
+
+def _padded(v: FieldVector, size: int) -> FieldVector:
+    return Fr.concatenate([v, Fr.zeros(size - len(v))]) if len(v) < size else v
+
+
+def odd_coset_shift(domain_size: int) -> int:
+    """ω₂ₙ, the primitive 2n-th root of unity: evaluating at ω₂ₙ·ωₙ^i hits the odd 2n-th roots."""
+    return root_of_unity(2 * domain_size)
+
+
+def quotient_evaluations(qap: QapMatrices, witness: FieldVector) -> FieldVector:
+    """P = A·B − C evaluated at the odd 2n-th roots ω₂ₙ^(2i+1), i < n: the h_query scalars.
+
+    ``witness``: Fr vector of length ``n_wires`` (wire 0 = 1). Six NTTs of size n.
+    """
+    n = qap.domain_size
+    aw = _padded(qap.a.mul_vector(witness), n)
+    bw = _padded(qap.b.mul_vector(witness), n)
+    cw = aw * bw  # C·w = (A·w)∘(B·w) on every row of a satisfying witness
+    shift = powers(1, odd_coset_shift(n), n)
+    a_odd, b_odd, c_odd = (ntt(intt(evals) * shift) for evals in (aw, bw, cw))
+    return a_odd * b_odd - c_odd
+
+
+def lagrange_at(domain_size: int, tau: int) -> FieldVector:
+    """Lᵢ(τ) for the n-th roots of unity, i < n: (τⁿ − 1)/n · ωⁱ/(τ − ωⁱ).
+
+    τ must not be a root of unity of the domain (a random τ is not, except with
+    negligible probability; the caller draws again if it is).
+    """
+    r = Fr.modulus
+    omegas = powers(1, root_of_unity(domain_size), domain_size)
+    z_over_n = (pow(tau, domain_size, r) - 1) * pow(domain_size, -1, r) % r
+    return omegas * (Fr.full(domain_size, tau) - omegas).inv() * z_over_n
+
+
+def odd_lagrange_at(domain_size: int, tau: int) -> FieldVector:
+    """L^(2n)_(2i+1)(τ) for i < n: the 2n-domain Lagrange polynomials at its odd points."""
+    return lagrange_at(2 * domain_size, tau)[1::2]
+
+
+def transposed(m: SparseMatrix) -> SparseMatrix:
+    return SparseMatrix(m.cols, m.rows, m.coeffs, m.n_cols, m.n_rows)
+
+
+def wire_polynomials_at(matrix: SparseMatrix, lagrange: FieldVector) -> FieldVector:
+    """uⱼ(τ) = Σᵢ Mᵢⱼ·Lᵢ(τ) for every wire j: the matrix transposed times the Lagrange vector."""
+    return transposed(matrix).mul_vector(lagrange[: matrix.n_rows])
