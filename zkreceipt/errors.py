@@ -52,5 +52,9 @@ class SignatureError(ZkReceiptError):
     """A signature or signing key is malformed."""
 
 
+class FileAccessError(ZkReceiptError, OSError):
+    """A file could not be read or written (the message names the path and the reason)."""
+
+
 class StoreError(ZkReceiptError):
     """The persistent store could not be read or written."""

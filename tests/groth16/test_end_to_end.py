@@ -9,7 +9,7 @@ from zkreceipt.errors import ProofError
 from zkreceipt.field import Fr
 from zkreceipt.groth16 import Proof, ProvingKey, prove, prove_with_randomness, verify
 
-from .conftest import R, cube_witness
+from groth16_helpers import R, cube_witness
 
 
 def make_proof(key: ProvingKey, x: int = 3, offset: int = 5) -> tuple[Proof, list[int]]:

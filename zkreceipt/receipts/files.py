@@ -1,88 +1,13 @@
-"""Atomic file writes, and reads of private files that refuse loose permissions.
-
-A file is written to a temporary file in the same directory (created 0600 by
-``mkstemp``), flushed and fsynced, given its final mode, then moved into place
-with ``os.replace`` — or, when overwriting is not allowed, hard-linked into
-place so an existing file is never replaced. Readers see the old file or the
-complete new one, never a partial write.
-"""
+"""Key-file I/O for the receipts layer: the shared atomic writers, raising KeyFileError."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import stat
-import tempfile
-from pathlib import Path
+from functools import partial
 
+from ..fileio import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE, read_private_file as _read, write_file_atomically as _write
 from .errors import KeyFileError
 
-PRIVATE_FILE_MODE = 0o600
-PUBLIC_FILE_MODE = 0o644
-PRIVATE_DIRECTORY_MODE = 0o700
+write_file_atomically = partial(_write, error_type=KeyFileError)
+read_private_file = partial(_read, error_type=KeyFileError)
 
-
-def write_file_atomically(path: str | Path, data: bytes, *, private: bool, overwrite: bool = False) -> Path:
-    """Write ``data`` to ``path`` atomically, mode 0600 if ``private`` else 0644.
-
-    KeyFileError if ``path`` exists and ``overwrite`` is false, or on any OS error.
-    """
-    target = Path(path)
-    try:
-        directory = target.parent
-        directory.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIRECTORY_MODE if private else 0o755)
-        descriptor, temporary = tempfile.mkstemp(dir=directory, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as error:
-        raise KeyFileError(f"{target}: cannot create the file ({error.strerror})") from None
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, PRIVATE_FILE_MODE if private else PUBLIC_FILE_MODE)
-        if overwrite:
-            os.replace(temporary, target)
-        else:
-            os.link(temporary, target)
-        _fsync_directory(directory)
-    except FileExistsError:
-        raise KeyFileError(f"{target}: already exists; refusing to overwrite it") from None
-    except OSError as error:
-        raise KeyFileError(f"{target}: cannot write the file ({error.strerror})") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-    return target
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Persist the directory entry of a file just moved into ``directory`` (POSIX)."""
-    try:
-        descriptor = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
-
-
-def read_private_file(path: str | Path) -> bytes:
-    """The bytes of a private file; KeyFileError if unreadable, not a regular file, or group/world accessible."""
-    source = Path(path)
-    try:
-        descriptor = os.open(source, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError as error:
-        raise KeyFileError(f"{source}: cannot open the private key file ({error.strerror})") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        status = os.fstat(handle.fileno())
-        if not stat.S_ISREG(status.st_mode):
-            raise KeyFileError(f"{source}: is not a regular file")
-        if status.st_mode & 0o077:
-            raise KeyFileError(
-                f"{source}: permissions {stat.S_IMODE(status.st_mode):04o} are too open for a private key; "
-                "run chmod 600 on it"
-            )
-        return handle.read(1 << 16)
+__all__ = ["PRIVATE_FILE_MODE", "PUBLIC_FILE_MODE", "read_private_file", "write_file_atomically"]
