@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .groth16_commands import groth16
 from .selftest_command import selftest
 
 
@@ -15,6 +16,7 @@ def cli() -> None:
 
 
 cli.add_command(selftest)
+cli.add_command(groth16)
 
 
 def main() -> None:

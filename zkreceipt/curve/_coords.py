@@ -18,13 +18,15 @@ Calling these from plain Python raises: they exist only inside compiled code.
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from numba import types
 from numba.extending import overload
 
-from . import _fq
 from ..field import _montgomery as mont
+from . import _fq
+
 
 def _is_fq(t: Any) -> bool:
     return isinstance(t, types.UniTuple) and t.count == 4 and t.dtype == types.uint64

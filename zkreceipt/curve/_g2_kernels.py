@@ -9,7 +9,16 @@ import numpy as np
 from numba import njit, prange
 
 from . import _fq
-from ._formulas import affine_is_inf, affine_load, jac_add, jac_double, jac_is_inf, jac_madd, jac_mul_words, jac_neg
+from ._formulas import (
+    affine_is_inf,
+    affine_load,
+    jac_add,
+    jac_double,
+    jac_is_inf,
+    jac_madd,
+    jac_mul_words,
+    jac_neg,
+)
 from ._params import PSI_X, PSI_Y, SEED, mont_words
 
 

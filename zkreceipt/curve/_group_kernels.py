@@ -13,11 +13,19 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._coords import c_equal, c_inv, c_is_zero, c_mul, coord_one, coord_zero, elem_load, elem_store
+from ._coords import (
+    c_equal,
+    c_inv,
+    c_is_zero,
+    c_mul,
+    coord_one,
+    coord_zero,
+    elem_load,
+    elem_store,
+)
 from ._formulas import (
     affine_add_denominator,
     affine_add_with_inverse,
-    affine_is_inf,
     affine_load,
     affine_neg,
     affine_on_curve,
@@ -116,6 +124,26 @@ def affine_equal(a, b):  # type: ignore[no-untyped-def]
         q = affine_load(b, i)
         out[i] = c_equal(p[0], q[0]) and c_equal(p[1], q[1])
     return out
+
+
+@njit(cache=True)
+def jacobian_add(a, b, out):  # type: ignore[no-untyped-def]
+    """out[i] = a[i] + b[i] for Jacobian arrays (complete addition)."""
+    for i in range(a.shape[0]):
+        jac_store(out, i, jac_add(jac_load(a, i), jac_load(b, i)))
+
+
+@njit(cache=True)
+def jacobian_madd(a, b, out):  # type: ignore[no-untyped-def]
+    """out[i] = a[i] + b[i] for a Jacobian a and an affine b (complete mixed addition)."""
+    for i in range(a.shape[0]):
+        jac_store(out, i, jac_madd(jac_load(a, i), affine_load(b, i)))
+
+
+@njit(cache=True)
+def jacobian_double(a, out):  # type: ignore[no-untyped-def]
+    for i in range(a.shape[0]):
+        jac_store(out, i, jac_double(jac_load(a, i)))
 
 
 @njit(cache=True, parallel=True)

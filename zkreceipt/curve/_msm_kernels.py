@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange, uint64
 
-from ._coords import coord_one, coord_zero, elem_load, elem_store
+from ._coords import c_inv, c_mul, coord_one, coord_zero, elem_load, elem_store
 from ._formulas import (
     affine_add_denominator,
     affine_add_with_inverse,
@@ -28,12 +28,14 @@ from ._formulas import (
     affine_store,
     jac_add,
     jac_double,
+    jac_from_affine,
     jac_infinity,
     jac_load,
     jac_madd,
     jac_store,
 )
-from ._group_kernels import invert_in_place
+from ._group_kernels import to_affine
+from ._prefetch import prefetch_row
 
 
 @njit(cache=True)
@@ -69,12 +71,44 @@ def signed_digits(k, c, windows, out):  # type: ignore[no-untyped-def]
             out[row, w, col] = d
 
 
+#: Pairs added per shared inversion: small enough for the gathered pairs to stay in L2.
+CHUNK_PAIRS = 1024
+#: How many points ahead round 1 prefetches.
+PREFETCH_AHEAD = 16
+
+
+@njit(cache=True)
+def _signed_point(points, entry):  # type: ignore[no-untyped-def]
+    """points[|entry| − 1], negated when entry < 0."""
+    if entry > 0:
+        return affine_load(points, entry - 1)
+    return affine_neg(affine_load(points, -entry - 1))
+
+
+@njit(cache=True)
+def _flush(pairs, den, prefix, count, acc, work, dest):  # type: ignore[no-untyped-def]
+    """Finish ``count`` gathered pairs: one inversion of ``acc`` (the product of their
+    denominators), then work[dest[j]] = pairs[2j] + pairs[2j + 1]."""
+    inv = c_inv(acc)
+    for j in range(count - 1, -1, -1):
+        d = elem_load(den, j)
+        elem_store(den, j, c_mul(inv, elem_load(prefix, j)))
+        inv = c_mul(inv, d)
+    for j in range(count):
+        p = affine_load(pairs, 2 * j)
+        q = affine_load(pairs, 2 * j + 1)
+        affine_store(work, dest[j], affine_add_with_inverse(p, q, elem_load(den, j)))
+
+
 @njit(cache=True)
 def accumulate(points, digits, nbuckets, out):  # type: ignore[no-untyped-def]
     """out[b] = Σ sign(d_i)·P_i over the i with |d_i| = b + 1 (affine; empty bucket = zeros).
 
-    Counting sort by bucket, then rounds of pairwise batched affine additions: each
-    round halves every bucket's run and costs one inversion for all of them.
+    A counting sort lists each bucket's signed point indices; then rounds of pairwise
+    batched affine additions halve every bucket's run. Pairs are gathered in chunks of
+    ``CHUNK_PAIRS`` (the only random reads are the first round's), and each chunk
+    shares one inversion. Round 1 reads the points through the index list and writes
+    bucket b's partial sums to work[wstart[b]:]; later rounds work in place there.
     """
     m = min(points.shape[0], digits.shape[0])
     length = np.zeros(nbuckets, dtype=np.int64)
@@ -83,65 +117,91 @@ def accumulate(points, digits, nbuckets, out):  # type: ignore[no-untyped-def]
         if d != 0:
             length[abs(d) - 1] += 1
     start = np.empty(nbuckets, dtype=np.int64)
+    wstart = np.empty(nbuckets, dtype=np.int64)
     total = 0
+    wtotal = 0
     for b in range(nbuckets):
         start[b] = total
         total += length[b]
-    work = np.empty((total,) + points.shape[1:], dtype=np.uint64)
+        wstart[b] = wtotal
+        wtotal += (length[b] + 1) // 2
+    order = np.empty(total, dtype=np.int64)
     fill = start.copy()
     for t in range(m):
         d = digits[t]
         if d > 0:
-            affine_store(work, fill[d - 1], affine_load(points, t))
+            order[fill[d - 1]] = t + 1
             fill[d - 1] += 1
         elif d < 0:
-            affine_store(work, fill[-d - 1], affine_neg(affine_load(points, t)))
+            order[fill[-d - 1]] = -(t + 1)
             fill[-d - 1] += 1
 
+    work = np.empty((wtotal,) + points.shape[1:], dtype=np.uint64)
+    pairs = np.empty((2 * CHUNK_PAIRS,) + points.shape[1:], dtype=np.uint64)
+    den = np.empty((CHUNK_PAIRS,) + points.shape[2:], dtype=np.uint64)
+    prefix = np.empty_like(den)
+    dest = np.empty(CHUNK_PAIRS, dtype=np.int64)
+    one = coord_one(points)
     active = np.empty(nbuckets, dtype=np.int64)
     n_active = 0
     for b in range(nbuckets):
-        if length[b] >= 2:
+        if length[b] >= 1:
             active[n_active] = b
             n_active += 1
-    den = np.empty((total // 2 + 1,) + points.shape[2:], dtype=np.uint64)
-    prefix = np.empty_like(den)
+    first = True
     while n_active > 0:
-        j = 0
-        for a in range(n_active):
-            s = start[active[a]]
-            for i in range(length[active[a]] // 2):
-                p = affine_load(work, s + 2 * i)
-                q = affine_load(work, s + 2 * i + 1)
-                elem_store(den, j, affine_add_denominator(p, q))
-                j += 1
-        invert_in_place(den, prefix, j)
-        j = 0
+        count = 0
+        acc = one
         kept = 0
         for a in range(n_active):
             b = active[a]
-            s = start[b]
+            s = wstart[b]
             half = length[b] // 2
             for i in range(half):
-                p = affine_load(work, s + 2 * i)
-                q = affine_load(work, s + 2 * i + 1)
-                affine_store(work, s + i, affine_add_with_inverse(p, q, elem_load(den, j)))
-                j += 1
+                if first:
+                    pos = start[b] + 2 * i
+                    # Round 1 walks ``order`` sequentially: prefetch the points read soon.
+                    ahead = pos + PREFETCH_AHEAD
+                    if ahead + 1 < total:
+                        prefetch_row(points, abs(order[ahead]) - 1)
+                        prefetch_row(points, abs(order[ahead + 1]) - 1)
+                    p = _signed_point(points, order[pos])
+                    q = _signed_point(points, order[pos + 1])
+                else:
+                    p = affine_load(work, s + 2 * i)
+                    q = affine_load(work, s + 2 * i + 1)
+                affine_store(pairs, 2 * count, p)
+                affine_store(pairs, 2 * count + 1, q)
+                d = affine_add_denominator(p, q)
+                elem_store(den, count, d)
+                elem_store(prefix, count, acc)
+                acc = c_mul(acc, d)
+                dest[count] = s + i
+                count += 1
+                if count == CHUNK_PAIRS:
+                    _flush(pairs, den, prefix, count, acc, work, dest)
+                    count = 0
+                    acc = one
             if length[b] & 1:
-                affine_store(work, s + half, affine_load(work, s + length[b] - 1))
+                if first:
+                    last = _signed_point(points, order[start[b] + length[b] - 1])
+                else:
+                    last = affine_load(work, s + length[b] - 1)
+                affine_store(work, s + half, last)
             length[b] -= half
             if length[b] >= 2:
                 active[kept] = b
                 kept += 1
+        _flush(pairs, den, prefix, count, acc, work, dest)
         n_active = kept
+        first = False
 
     zero = coord_zero(points)
-    zero_point = (zero, zero)
     for b in range(nbuckets):
         if length[b] > 0:
-            affine_store(out, b, affine_load(work, start[b]))
+            affine_store(out, b, affine_load(work, wstart[b]))
         else:
-            affine_store(out, b, zero_point)
+            affine_store(out, b, (zero, zero))
 
 
 @njit(cache=True)
@@ -179,3 +239,26 @@ def combine(partial, shift, out):  # type: ignore[no-untyped-def]
                 acc = jac_double(acc)
             acc = jac_add(acc, jac_load(rows, s))
         jac_store(out, k, acc)
+
+
+@njit(cache=True, parallel=True)
+def build_table(points, c, windows, out):  # type: ignore[no-untyped-def]
+    """Jacobian (windows·n, 3, …): out[w·n + i] = [2^(c·w)]points[i]."""
+    n = points.shape[0]
+    for i in prange(n):
+        acc = jac_from_affine(affine_load(points, i))
+        for w in range(windows):
+            jac_store(out, w * n + i, acc)
+            for _ in range(c):
+                acc = jac_double(acc)
+
+
+@njit(cache=True, parallel=True)
+def to_affine_chunks(jac, out, chunks):  # type: ignore[no-untyped-def]
+    """``to_affine`` on ``chunks`` slices in parallel (one inversion per slice)."""
+    n = jac.shape[0]
+    size = (n + chunks - 1) // chunks
+    for s in prange(chunks):
+        lo = min(n, s * size)
+        hi = min(n, lo + size)
+        to_affine(jac[lo:hi], out[lo:hi])

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
+import numba
 import numpy as np
 
 from ..errors import CurveError
@@ -38,7 +39,7 @@ MAX_WINDOW = 24
 # Cost model (relative units, measured): one point added into a bucket by the batched
 # affine tree, and one bucket of the running-sum reduction (a mixed plus a Jacobian add).
 _ADD_COST = 1.0
-_BUCKET_COST = 3.0
+_BUCKET_COST = 2.5
 
 
 def window_count(c: int) -> int:
@@ -52,10 +53,13 @@ def check_window(c: int) -> int:
 
 
 def default_window(n: int) -> int:
-    """The window c minimizing W(c)·(n·add + 2^(c−1)·bucket) for n points."""
+    """The window c minimizing ⌈W(c)/threads⌉·(n·add + 2^(c−1)·bucket) for n points
+    (windows run in parallel, so a window count the threads divide evenly pays)."""
+    threads = numba.get_num_threads()
     best, best_cost = 1, float("inf")
     for c in range(MIN_WINDOW, 21):
-        cost = window_count(c) * (n * _ADD_COST + (1 << (c - 1)) * _BUCKET_COST)
+        rounds = -(-window_count(c) // threads)
+        cost = rounds * (n * _ADD_COST + (1 << (c - 1)) * _BUCKET_COST)
         if cost < best_cost:
             best, best_cost = c, cost
     return best
@@ -83,7 +87,7 @@ def digits_for(k: np.ndarray, count: int, n: int, c: int) -> np.ndarray:
 
 
 def run_tasks(
-    points: PointVector,
+    cls: type[PointVector],
     bases: np.ndarray,
     digits: np.ndarray,
     c: int,
@@ -92,8 +96,12 @@ def run_tasks(
     digit_start: np.ndarray,
     length: np.ndarray,
 ) -> np.ndarray:
-    """Jacobian (T, 3, …) per-task sums; see ``_msm_kernels.run_tasks``."""
-    partial = np.empty(points.spec.jacobian_shape(point_start.shape[0]), dtype=np.uint64)
+    """Jacobian (T, 3, …) sums of T tasks over affine ``bases`` and 2-D ``digits``.
+
+    Task t: Σ_{i < length[t]} digits[digit_row[t], digit_start[t] + i]·bases[point_start[t] + i]
+    (see ``_msm_kernels.run_tasks``); the tasks run in parallel.
+    """
+    partial = np.empty(cls.spec.jacobian_shape(point_start.shape[0]), dtype=np.uint64)
     mk.run_tasks(
         bases,
         digits,
@@ -128,7 +136,7 @@ def msm_many(points: P, scalars_list: Sequence[Scalars], window: int | None = No
     windows = digits.shape[1]
     tasks = count * windows
     partial = run_tasks(
-        points,
+        type(points),
         np.ascontiguousarray(points.xy),
         digits.reshape(tasks, n),
         c,

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from py_ecc import optimized_bn128 as ob
 
-from ._params import G1_B, G1_GENERATOR, G2_B, G2_GENERATOR, Q, R
+from ._params import G1_B, G1_GENERATOR, G2_B, G2_GENERATOR, Q, R, mont_words
 from .points import PointVector
 
 PV = TypeVar("PV", bound=PointVector)
@@ -223,7 +223,7 @@ def pippenger_msm(c: PlainCurve, points: Sequence[Any], scalars: Sequence[int], 
 # --- G2 points outside the subgroup (for tests) ---------------------------------------
 
 
-def _fq_sqrt(a: int) -> int | None:
+def fq_sqrt(a: int) -> int | None:
     root = pow(a, (Q + 1) // 4, Q)  # q ≡ 3 (mod 4)
     return root if root * root % Q == a % Q else None
 
@@ -232,17 +232,17 @@ def fq2_sqrt(a: tuple[int, int]) -> tuple[int, int] | None:
     """A square root in Fq2 = Fq[u]/(u² + 1), or None (complex method: norm, then halves)."""
     a0, a1 = a[0] % Q, a[1] % Q
     if a1 == 0:
-        root = _fq_sqrt(a0)
+        root = fq_sqrt(a0)
         if root is not None:
             return (root, 0)
-        root = _fq_sqrt(-a0 % Q)  # a0 = −s² ⇒ √a0 = s·u
+        root = fq_sqrt(-a0 % Q)  # a0 = −s² ⇒ √a0 = s·u
         return None if root is None else (0, root)
-    alpha = _fq_sqrt((a0 * a0 + a1 * a1) % Q)
+    alpha = fq_sqrt((a0 * a0 + a1 * a1) % Q)
     if alpha is None:
         return None
     inv2 = pow(2, -1, Q)
     for delta in ((a0 + alpha) * inv2 % Q, (a0 - alpha) * inv2 % Q):
-        x0 = _fq_sqrt(delta)
+        x0 = fq_sqrt(delta)
         if x0:
             x1 = a1 * pow(2 * x0, -1, Q) % Q
             if _fq2_mul((x0, x1), (x0, x1)) == (a0, a1):
@@ -277,9 +277,26 @@ def to_py_ecc(points: PointVector) -> list[Any]:
     return out
 
 
+def unchecked_points(cls: type[PV], points: Sequence[Any]) -> PV:
+    """A point vector from plain affine points *without* validation (coordinates taken mod q).
+
+    For tests that need points off the curve or outside the subgroup.
+    """
+    k = cls.spec.fq_per_point
+    flat: list[int] = []
+    for p in points:
+        if p is None:
+            flat.extend([0] * k)
+        elif k == 2:
+            flat.extend([p[0] % Q, p[1] % Q])
+        else:
+            flat.extend([p[0][0] % Q, p[0][1] % Q, p[1][0] % Q, p[1][1] % Q])
+    return cls(mont_words(flat).reshape(cls.spec.affine_shape(len(points))))
+
+
 def from_py_ecc(cls: type[PV], points: Sequence[Any]) -> PV:
     """From py_ecc points: optimized_bn128 (projective triples) or bn128 (affine pairs, None)."""
-    plain = []
+    plain: list[Any] = []
     for p in points:
         if p is None:
             plain.append(None)
@@ -305,6 +322,7 @@ __all__ = [
     "curve_of",
     "double",
     "fq2_sqrt",
+    "fq_sqrt",
     "from_affine",
     "from_py_ecc",
     "infinity",
@@ -317,4 +335,5 @@ __all__ = [
     "signed_digits",
     "to_affine",
     "to_py_ecc",
+    "unchecked_points",
 ]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar, Union
+from typing import Any, ClassVar, Self, TypeVar
 
 import numpy as np
 
@@ -25,7 +25,7 @@ from . import _group_kernels as gk
 from . import serialize
 
 P = TypeVar("P", bound="PointVector")
-Scalars = Union[FieldVector, int, Sequence[int]]
+Scalars = FieldVector | int | Sequence[int]
 
 #: Bits of a scalar (r < 2^254).
 SCALAR_BITS = 254
@@ -67,9 +67,9 @@ def scalar_words(scalars: Scalars) -> np.ndarray:
         if scalars.field is not Fr:
             raise CurveError(f"scalars must be in Fr, got a vector over {scalars.field.name}")
         return scalars.to_standard_words()
-    if isinstance(scalars, (int, np.integer)) and not isinstance(scalars, bool):
-        scalars = [int(scalars)]
-    values = list(scalars)
+    if isinstance(scalars, bool):
+        raise CurveError("scalar is bool, not an int")
+    values = [int(scalars)] if isinstance(scalars, (int, np.integer)) else list(scalars)
     for index, k in enumerate(values):
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
             raise CurveError(f"scalar {index} is {type(k).__name__}, not an int")
@@ -102,21 +102,21 @@ class PointVector:
     # --- constructors ---------------------------------------------------------------
 
     @classmethod
-    def infinity(cls: type[P], n: int = 1) -> P:
+    def infinity(cls, n: int = 1) -> Self:
         return cls(np.zeros(cls.spec.affine_shape(n), dtype=np.uint64))
 
     @classmethod
-    def generator(cls: type[P]) -> P:
+    def generator(cls) -> Self:
         """The standard generator (the one snarkjs, circom and Ethereum use), length 1."""
         return cls.from_ints([cls.spec.generator])
 
     @classmethod
-    def random(cls: type[P], n: int) -> P:
+    def random(cls, n: int) -> Self:
         """n independent uniform points of the group (scalars from ``secrets``)."""
         return cls.generator() * Fr.random(n)
 
     @classmethod
-    def concatenate(cls: type[P], vectors: Sequence[P]) -> P:
+    def concatenate(cls, vectors: Sequence[Self]) -> Self:
         for v in vectors:
             cls._check_group(v)
         if not vectors:
@@ -124,22 +124,22 @@ class PointVector:
         return cls(np.concatenate([v.xy for v in vectors]))
 
     @classmethod
-    def from_ints(cls: type[P], points: Sequence[Any]) -> P:
+    def from_ints(cls, points: Sequence[Any]) -> Self:
         """From plain affine points (see ``curve.plain``; None = infinity), validated."""
         return serialize.from_plain(cls, points)
 
     @classmethod
-    def from_montgomery_bytes(cls: type[P], data: bytes) -> P:
+    def from_montgomery_bytes(cls, data: bytes) -> Self:
         """From snarkjs "LEM" bytes (.zkey/.ptau): G1 x‖y (64 bytes), G2 x.c0‖x.c1‖y.c0‖y.c1 (128)."""
         return serialize.from_montgomery_bytes(cls, data)
 
     @classmethod
-    def from_evm_bytes(cls: type[P], data: bytes) -> P:
+    def from_evm_bytes(cls, data: bytes) -> Self:
         """From 32-byte big-endian coordinates as the EVM precompiles take them (G2: c1 before c0)."""
         return serialize.from_evm_bytes(cls, data)
 
     @classmethod
-    def from_json(cls: type[P], points: Sequence[Any]) -> P:
+    def from_json(cls, points: Sequence[Any]) -> Self:
         """From a list of snarkjs JSON points (decimal strings, Jacobian, any z), validated."""
         return serialize.from_json(cls, points)
 
@@ -164,7 +164,7 @@ class PointVector:
     def __len__(self) -> int:
         return self.xy.shape[0]
 
-    def __getitem__(self: P, index: int | slice | np.ndarray) -> P:
+    def __getitem__(self, index: int | slice | np.ndarray) -> Self:
         """A sub-vector; an int index gives a vector of length 1."""
         if isinstance(index, (int, np.integer)):
             position = int(index) + len(self) if index < 0 else int(index)
@@ -173,21 +173,21 @@ class PointVector:
             index = slice(position, position + 1)
         return type(self)(self.xy[index])
 
-    def __iter__(self: P) -> Iterator[P]:
+    def __iter__(self) -> Iterator[Self]:
         for i in range(len(self)):
             yield self[i]
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(n={len(self)})"
 
-    def copy(self: P) -> P:
+    def copy(self) -> Self:
         return type(self)(self.xy.copy())
 
     # --- predicates -----------------------------------------------------------------
 
     def is_infinity(self) -> np.ndarray:
         """Bool (n,)."""
-        return ~self.xy.reshape(len(self), -1).any(axis=1)
+        return np.asarray(~self.xy.reshape(len(self), self.spec.fq_per_point * 4).any(axis=1))
 
     def is_on_curve(self) -> np.ndarray:
         """Bool (n,): on the curve (infinity counts as on it)."""
@@ -211,24 +211,24 @@ class PointVector:
 
     # --- arithmetic -----------------------------------------------------------------
 
-    def __add__(self: P, other: P) -> P:
+    def __add__(self, other: Self) -> Self:
         a, b = self._broadcast(other)
         out = np.empty(a.shape, dtype=np.uint64)
         gk.affine_add(a, b, out)
         return type(self)(out)
 
-    def __sub__(self: P, other: P) -> P:
+    def __sub__(self, other: Self) -> Self:
         return self + (-other)
 
-    def __neg__(self: P) -> P:
+    def __neg__(self) -> Self:
         out = np.empty(self.xy.shape, dtype=np.uint64)
         gk.affine_negate(self._contiguous(), out)
         return type(self)(out)
 
-    def double(self: P) -> P:
+    def double(self) -> Self:
         return self + self
 
-    def __mul__(self: P, scalars: Scalars) -> P:
+    def __mul__(self, scalars: Scalars) -> Self:
         if isinstance(scalars, PointVector):
             return NotImplemented
         k = scalar_words(scalars)
@@ -244,10 +244,10 @@ class PointVector:
         gk.scalar_mul(a, k, SCALAR_BITS, jac)
         return type(self)._from_jacobian(jac)
 
-    def __rmul__(self: P, scalars: Scalars) -> P:
+    def __rmul__(self, scalars: Scalars) -> Self:
         return self.__mul__(scalars)
 
-    def sum(self: P) -> P:
+    def sum(self) -> Self:
         """Σ of all points, as a vector of length 1."""
         jac = np.empty(self.spec.jacobian_shape(len(self)), dtype=np.uint64)
         gk.from_affine(self._contiguous(), jac)
@@ -272,7 +272,7 @@ class PointVector:
             raise CurveError(f"expected {cls.__name__}, got {type(other).__name__}")
 
     @classmethod
-    def _from_jacobian(cls: type[P], jac: np.ndarray) -> P:
+    def _from_jacobian(cls, jac: np.ndarray) -> Self:
         out = np.empty(cls.spec.affine_shape(jac.shape[0]), dtype=np.uint64)
         gk.to_affine(jac, out)
         return cls(out)
@@ -280,7 +280,7 @@ class PointVector:
     def _contiguous(self) -> np.ndarray:
         return np.ascontiguousarray(self.xy)
 
-    def _broadcast(self: P, other: P) -> tuple[np.ndarray, np.ndarray]:
+    def _broadcast(self, other: Self) -> tuple[np.ndarray, np.ndarray]:
         """Both operands' arrays at a common length (a length-1 operand broadcasts)."""
         self._check_group(other)
         n, m = len(self), len(other)
@@ -291,7 +291,7 @@ class PointVector:
         b = np.ascontiguousarray(np.broadcast_to(other.xy, shape))
         return a, b
 
-    def _comb_mul(self: P, k: np.ndarray) -> P:
+    def _comb_mul(self, k: np.ndarray) -> Self:
         """[k_i]P for one point P and many scalars, from a table of P's multiples."""
         m = k.shape[0]
         width = 4 if m < 1024 else 8

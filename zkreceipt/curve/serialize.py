@@ -29,7 +29,13 @@ import numpy as np
 
 from ..errors import CurveError
 from . import _group_kernels as gk
-from ._params import below_q, ints_to_words, mont_to_standard, standard_to_mont, words_to_ints
+from ._params import (
+    below_q,
+    ints_to_words,
+    mont_to_standard,
+    standard_to_mont,
+    words_to_ints,
+)
 
 if TYPE_CHECKING:
     from .points import PointVector
@@ -162,9 +168,7 @@ def to_plain(points: PointVector) -> list[Any]:
 
 
 def _decimal(cls: type[PointVector], index: int, name: str, text: Any) -> int:
-    if isinstance(text, (int, np.integer)) and not isinstance(text, bool) and text >= 0:
-        value = int(text)
-    elif isinstance(text, str) and text.isascii() and text.isdigit():
+    if isinstance(text, (int, np.integer)) and not isinstance(text, bool) and text >= 0 or isinstance(text, str) and text.isascii() and text.isdigit():
         value = int(text)
     else:
         raise CurveError(f"{cls.spec.name} point {index}: {name} = {text!r} is not a decimal string")
