@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from zkreceipt.circuit.gadgets import MerkleTree, poseidon_hash
 from zkreceipt.circuits.errors import PolicyError, require_int_in_range
 from zkreceipt.circuits.receipt_policy import DEFAULT_RATE_TABLE_DEPTH, MAX_RATE_TABLE_DEPTH
+
+from zkreceipt.circuit.gadgets import MerkleTree, poseidon_hash
 from zkreceipt.receipts import RateTable, text_to_field
 
 

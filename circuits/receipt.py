@@ -41,6 +41,10 @@ import functools
 from dataclasses import dataclass
 from typing import ClassVar
 
+from zkreceipt.circuits.errors import PolicyError
+from zkreceipt.circuits.ordering import assert_le_in_range
+from zkreceipt.circuits.receipt_policy import GPU_COUNT_BITS, POLICY_INPUT_NAMES, ReceiptDisclosure
+
 from zkreceipt.circuit import (
     Circuit,
     CircuitAPI,
@@ -60,9 +64,6 @@ from zkreceipt.circuit.gadgets import (
     fixed_mul,
     poseidon_gadget,
 )
-from zkreceipt.circuits.errors import PolicyError
-from zkreceipt.circuits.ordering import assert_le_in_range
-from zkreceipt.circuits.receipt_policy import GPU_COUNT_BITS, POLICY_INPUT_NAMES, ReceiptDisclosure
 from zkreceipt.receipts import RECEIPT_FIELD_ORDER
 from zkreceipt.receipts.fixed_point import RATE_BITS, TIMESTAMP_BITS, UNITS_BITS, UNITS_SCALE
 
@@ -85,9 +86,35 @@ class ReceiptWires:
 
 
 class ReceiptCircuit(Circuit):
-    """Base of the per-disclosure receipt circuits; get one with :func:`receipt_circuit`."""
+    """Base of the per-disclosure receipt circuits; get one with :func:`receipt_circuit`.
+
+    The annotations list the signals a subclass declares (public or private as
+    its disclosure says); the ``rate_table_*``/``rate_path_*`` ones exist under
+    ``RATE_TABLE`` only.
+    """
 
     disclosure: ClassVar[ReceiptDisclosure | None] = None
+
+    commitment: Variable
+    not_before: Variable
+    not_after: Variable
+    max_duration: Variable
+    gpu_count: Variable
+    receipt_id: Variable
+    job_id: Variable
+    provider: Variable
+    client: Variable
+    model: Variable
+    unit_type: Variable
+    units_fp: Variable
+    price_fp: Variable
+    started_at: Variable
+    completed_at: Variable
+    salt: Variable
+    rate_fp: Variable
+    rate_table_root: Variable
+    rate_path_siblings: list[Variable]
+    rate_path_bits: list[Variable]
 
     def define(self, api: CircuitAPI) -> None:
         self.constrain(api)
@@ -151,7 +178,11 @@ def receipt_circuit_class(disclosure: ReceiptDisclosure) -> type[ReceiptCircuit]
     """The :class:`ReceiptCircuit` subclass that declares the signals of ``disclosure`` (cached)."""
     if not isinstance(disclosure, ReceiptDisclosure):
         raise PolicyError("disclosure", f"must be a ReceiptDisclosure, got {type(disclosure).__name__}")
-    namespace = {"disclosure": disclosure, "__doc__": f"The receipt circuit of {disclosure.key}.", **_signals(disclosure)}
+    namespace = {
+        "disclosure": disclosure,
+        "__doc__": f"The receipt circuit of {disclosure.key}.",
+        **_signals(disclosure),
+    }
     return type("ReceiptCircuit", (ReceiptCircuit,), namespace)
 
 

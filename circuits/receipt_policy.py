@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from zkreceipt.circuits.errors import PolicyError, require_bounded_int, require_int_in_range
+
 from zkreceipt.receipts import RECEIPT_FIELD_ORDER
 from zkreceipt.receipts.fixed_point import TIMESTAMP_BITS
 
@@ -49,7 +50,8 @@ def _normalized_fields(public_fields: Iterable[str]) -> tuple[str, ...]:
     unknown = sorted(name for name in chosen if name not in RECEIPT_FIELD_ORDER)
     if unknown:
         raise PolicyError(
-            "public_fields", f"unknown receipt fields {', '.join(map(repr, unknown))}; known: {', '.join(RECEIPT_FIELD_ORDER)}"
+            "public_fields",
+            f"unknown receipt fields {', '.join(map(repr, unknown))}; known: {', '.join(RECEIPT_FIELD_ORDER)}",
         )
     return tuple(name for name in RECEIPT_FIELD_ORDER if name in chosen)
 

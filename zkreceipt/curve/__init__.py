@@ -2,13 +2,25 @@
 
 ``G1Points`` / ``G2Points`` are affine point vectors ((n, 2, 4) / (n, 2, 2, 4)
 uint64, Montgomery Fq; infinity stored as zeros). ``msm(points, scalars)`` is a
-multi-scalar multiplication; ``pairing_check(g1, g2)`` tests Π e(P_i, Q_i) = 1.
+multi-scalar multiplication and ``msm_many`` runs K of them over shared bases;
+``pairing_check(g1, g2)`` tests Π e(P_i, Q_i) = 1 with one final exponentiation.
 """
 
 from __future__ import annotations
 
 from .g1 import G1Points
 from .g2 import G2Points
-from ._interim import msm, pairing_check  # replaced by msm.py / pairing.py as they land
+from .pairing import PreparedG2, pairing, pairing_check, pairing_checks, prepare_g2
+from .pippenger import msm, msm_many
 
-__all__ = ["G1Points", "G2Points", "msm", "pairing_check"]
+__all__ = [
+    "G1Points",
+    "G2Points",
+    "PreparedG2",
+    "msm",
+    "msm_many",
+    "pairing",
+    "pairing_check",
+    "pairing_checks",
+    "prepare_g2",
+]

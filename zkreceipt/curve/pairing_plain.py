@@ -77,6 +77,44 @@ def twist_frobenius_coefficients(power: int) -> tuple[Fq2Int, Fq2Int]:
     return fq2_pow(XI, (qk - 1) // 3), fq2_pow(XI, (qk - 1) // 2)
 
 
+def fq2_inv(a: Fq2Int) -> Fq2Int:
+    """a⁻¹ = conj(a) / (a0² + a1²) in Fq2 (a ≠ 0)."""
+    q = Q_MODULUS
+    n = pow(a[0] * a[0] + a[1] * a[1], -1, q)
+    return (a[0] * n % q, -a[1] * n % q)
+
+
+#: b' = 3/ξ, the coefficient of the D-type twist E': y² = x³ + b' that carries G2.
+TWIST_B = fq2_mul((3, 0), fq2_inv(XI))
+
+
+def wnaf_digits(k: int, width: int) -> list[int]:
+    """The width-w non-adjacent form of k > 0, least significant digit first.
+
+    Digits are 0 or odd with |d| < 2^(width−1); any w consecutive digits hold at most one
+    non-zero. Width 2 is the NAF.
+    """
+    digits = []
+    modulus, half = 1 << width, 1 << (width - 1)
+    while k:
+        d = 0
+        if k & 1:
+            d = k % modulus
+            if d >= half:
+                d -= modulus
+        digits.append(d)
+        k = (k - d) // 2
+    return digits
+
+
+def naf_digits(k: int) -> list[int]:
+    """The NAF of k > 0 (digits in {−1, 0, 1}, no two adjacent non-zero), least significant first.
+
+    6x + 2 has 66 NAF digits with 22 non-zero (65 bits with 37 ones in binary).
+    """
+    return wnaf_digits(k, 2)
+
+
 def montgomery_words(value: int) -> tuple[np.uint64, np.uint64, np.uint64, np.uint64]:
     """An Fq int as the 4 Montgomery words a compiled kernel bakes in as a constant."""
     words = Fq.from_int(value % Q_MODULUS).limbs[0]

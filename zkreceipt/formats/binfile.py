@@ -61,7 +61,8 @@ _SECTION_HEADER = struct.Struct("<IQ")
 
 
 class BinFileError(FormatError):
-    """A malformed iden3 binary file; ``path`` and ``section`` (id or None) say where."""
+    """A malformed iden3 binary file; ``path`` and ``section`` (a label such as
+    "section 2 (constraints)", or None for the container itself) say where."""
 
     def __init__(self, path: str, message: str, section: str | None = None) -> None:
         self.path = path

@@ -130,7 +130,7 @@ def _point_size(section: PtauSection) -> int:
     return G2_BYTES if section in _G2_SECTIONS else G1_BYTES
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class LagrangeBases:
     """Sections 12–15 whole: each is the concatenation of its blocks (block k at index 2^k − 1)."""
 
@@ -194,7 +194,7 @@ class PtauReader:
             reader.require(section)
         present = [s for s in LAGRANGE_SECTIONS if reader.has(s)]
         if present and len(present) != len(LAGRANGE_SECTIONS):
-            missing = sorted(set(LAGRANGE_SECTIONS) - set(present))
+            missing = sorted(int(s) for s in set(LAGRANGE_SECTIONS) - set(present))
             raise reader.error(f"a partly prepared file: Lagrange sections {missing} are missing")
         for section in (*PHASE1_SECTIONS, *present):
             expected = self.header.point_count(section) * _point_size(section)
@@ -290,7 +290,7 @@ class PtauReader:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ptau:
     """A whole ``.ptau`` file, every point validated (see the module docstring for the math)."""
 

@@ -28,13 +28,13 @@ conversion of all coefficients are single NumPy operations.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import IntEnum
 
 import numpy as np
 
 from ..errors import FormatError
-from ..field import Fr
+from ..field import FieldVector, Fr
 from ..r1cs import R1CS, SparseMatrix
 from .binfile import (
     FIELD_BYTES,
@@ -100,7 +100,7 @@ class R1csHeader:
         return self.n_outputs + self.n_pub_inputs
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class R1csFile:
     """A parsed ``.r1cs`` file.
 
@@ -112,7 +112,7 @@ class R1csFile:
 
     header: R1csHeader
     r1cs: R1CS
-    wire_to_label: np.ndarray | None = field(default=None, compare=False)
+    wire_to_label: np.ndarray | None = None
     section_order: tuple[int, ...] = CIRCOM_SECTION_ORDER
 
     @classmethod
@@ -128,16 +128,17 @@ class R1csFile:
         """Wrap a zkreceipt R1CS for export: its first ``n_outputs`` public wires are
         outputs, the rest public inputs; labels default to the wire index."""
         if not 0 <= n_outputs <= r1cs.n_public:
-            raise ValueError(f"n_outputs = {n_outputs} must be within [0, n_public = {r1cs.n_public}]")
+            raise FormatError(f"n_outputs = {n_outputs} must be within [0, n_public = {r1cs.n_public}]")
         if wire_to_label is None:
             wire_to_label = np.arange(r1cs.n_wires, dtype=np.uint64)
-        labels = int(wire_to_label.max()) + 1 if n_labels is None and len(wire_to_label) else n_labels or 0
+        if n_labels is None:
+            n_labels = int(wire_to_label.max()) + 1 if len(wire_to_label) else 0
         header = R1csHeader(
             n_wires=r1cs.n_wires,
             n_outputs=n_outputs,
             n_pub_inputs=r1cs.n_public - n_outputs,
             n_prv_inputs=n_prv_inputs,
-            n_labels=labels,
+            n_labels=n_labels,
             n_constraints=r1cs.n_constraints,
         )
         return cls(header, r1cs, np.asarray(wire_to_label, dtype=np.uint64))
@@ -279,20 +280,53 @@ def _header_bytes(header: R1csHeader) -> bytes:
     )
 
 
+def _merge_repeated_terms(
+    lc: np.ndarray, wires: np.ndarray, coeffs: FieldVector
+) -> tuple[np.ndarray, np.ndarray, FieldVector]:
+    """Sum the coefficients of terms that repeat a wire within one linear combination.
+
+    ``R1CS`` lets (row, col) repeat and adds the entries up; snarkjs's r1cs reader keeps
+    one coefficient per wire (the last), so a file must not repeat a wire in a linear
+    combination. The merged term takes the place of the first occurrence. Arrays are in
+    linear-combination order (``lc`` non-decreasing).
+    """
+    if len(lc) < 2:
+        return lc, wires, coeffs
+    by_wire = np.lexsort((np.arange(len(lc)), wires, lc))
+    same = (lc[by_wire][1:] == lc[by_wire][:-1]) & (wires[by_wire][1:] == wires[by_wire][:-1])
+    if not same.any():
+        return lc, wires, coeffs
+    merged = coeffs.copy()
+    drop = np.zeros(len(lc), dtype=bool)
+    group_starts = np.flatnonzero(np.concatenate(([True], ~same)))
+    group_ends = np.concatenate((group_starts[1:], [len(lc)]))
+    repeated = group_ends - group_starts > 1
+    for start, end in zip(group_starts[repeated], group_ends[repeated], strict=True):
+        members = by_wire[start:end]  # ascending original positions: members[0] is the first occurrence
+        merged[int(members[0])] = coeffs[members].sum()
+        drop[members[1:]] = True
+    keep = ~drop
+    return lc[keep], wires[keep], merged[np.flatnonzero(keep)]
+
+
 def _constraints_bytes(r1cs: R1CS) -> np.ndarray:
-    """Section 2 as a uint8 array: the inverse of :func:`_read_constraints` (terms keep their order)."""
+    """Section 2 as a uint8 array: the inverse of :func:`_read_constraints`.
+
+    Terms keep their order within each linear combination; a wire repeated within one
+    is merged (see :func:`_merge_repeated_terms`).
+    """
     n = r1cs.n_constraints
     mats = (r1cs.a, r1cs.b, r1cs.c)
     lc = np.concatenate([m.rows * _LCS + k for k, m in enumerate(mats)]).astype(np.int64)
-    wires = np.concatenate([m.cols for m in mats]).astype("<u4")
-    coeffs = np.concatenate(
-        [np.frombuffer(m.coeffs.to_bytes("little"), dtype=np.uint8).reshape(-1, FIELD_BYTES) for m in mats]
-    )
     order = np.argsort(lc, kind="stable")
+    lc = lc[order]
+    wires = np.concatenate([m.cols for m in mats]).astype(np.int64)[order]
+    coeffs = Fr.concatenate([m.coeffs for m in mats])[order]
+    lc, wires, coeffs = _merge_repeated_terms(lc, wires, coeffs)
     counts = np.bincount(lc, minlength=_LCS * n).astype(np.int64)
-    records = np.empty((len(order), TERM_BYTES), dtype=np.uint8)
-    records[:, :4] = wires[order].view(np.uint8).reshape(-1, 4)
-    records[:, 4:] = coeffs[order]
+    records = np.empty((len(lc), TERM_BYTES), dtype=np.uint8)
+    records[:, :4] = wires.astype("<u4").view(np.uint8).reshape(-1, 4)
+    records[:, 4:] = np.frombuffer(coeffs.to_bytes("little"), dtype=np.uint8).reshape(-1, FIELD_BYTES)
 
     lc_sizes = COUNT_BYTES + TERM_BYTES * counts
     total = int(lc_sizes.sum())

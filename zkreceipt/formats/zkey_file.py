@@ -41,7 +41,7 @@ Lagrange basis of D). τ, α, β, γ, δ are the setup's toxic waste; snarkjs fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
@@ -128,7 +128,7 @@ def _plain_to_double_montgomery(values: FieldVector) -> bytes:
     return Fr.from_bytes(values.to_montgomery_bytes(), "little").to_montgomery_bytes()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ZkeyCoefficients:
     """Section 4: the A and B matrices of the QAP, entry by entry in file order.
 
@@ -163,7 +163,7 @@ class ZkeyCoefficients:
         return u32(len(self)) + records.tobytes()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class ZkeyContribution:
     """One phase-2 contribution (section 10), as ``zkey_utils.js`` reads it.
 
@@ -188,11 +188,11 @@ class ZkeyContribution:
 class ZkeyContributions:
     """Section 10. ``raw`` is the section exactly as read (written back unchanged);
     ``cs_hash`` (blake2b-512 of the circuit-specific setup) and ``contributions``
-    are parsed from it."""
+    are parsed from it (equality compares ``raw``)."""
 
     raw: bytes
-    cs_hash: bytes
-    contributions: tuple[ZkeyContribution, ...]
+    cs_hash: bytes = field(compare=False)
+    contributions: tuple[ZkeyContribution, ...] = field(compare=False)
 
     @classmethod
     def empty(cls, cs_hash: bytes) -> ZkeyContributions:
@@ -202,7 +202,7 @@ class ZkeyContributions:
         return cls(bytes(cs_hash) + u32(0), bytes(cs_hash), ())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Groth16Zkey:
     """A snarkjs Groth16 ``.zkey``: everything the prover and verifier need.
 
