@@ -15,6 +15,7 @@ import pytest
 from py_ecc import optimized_bn128 as ob
 
 from zkreceipt.curve.pairing import (
+    PARALLEL_MIN_PAIRS,
     Fq12Element,
     final_exponentiation,
     multi_miller_loop,
@@ -142,14 +143,20 @@ def test_infinity_gives_the_identity() -> None:
 
 
 def test_multi_miller_loop_is_the_product_over_pairs() -> None:
-    """Nine pairs (split over the threads) plus prepared pairs, one final exponentiation."""
-    a = [rand() for _ in range(9)]
-    b = [2, 3, 5, 7, 11, 13, 2, 3, 5]
+    """Enough pairs to be split over the threads, plus prepared pairs, one final exponentiation."""
+    n = 2 * PARALLEL_MIN_PAIRS + 1
+    a = [rand() for _ in range(n)]
+    b = [2 + i % 5 for i in range(n)]
     c, d = rand(), rand()
     prepared = prepare_g2(g2(11, 13))
-    f = multi_miller_loop(XY(g1(*a)), XY(g2(*b)), prepared=[(g1(c, d), prepared)])
+    g1s, g2s = g1(*a), g2(*b)
+    f = multi_miller_loop(XY(g1s), XY(g2s), prepared=[(g1(c, d), prepared)])
     exponent = sum(x * y for x, y in zip(a, b)) + 11 * c + 13 * d
-    assert final_exponentiation(f) == pairing(g1(1), g2(1)) ** exponent
+    expected = pairing(g1(1), g2(1)) ** exponent
+    assert final_exponentiation(f) == expected
+    # the one-thread loop (fewer pairs) agrees with the split one
+    half = multi_miller_loop(g1s[:3], g2s[:3]) * multi_miller_loop(g1s[3:], g2s[3:])
+    assert final_exponentiation(half * multi_miller_loop(g1(c, d), g2(11, 13))) == expected
 
 
 def test_prepared_points_give_the_same_pairing() -> None:
@@ -222,6 +229,7 @@ def test_pairing_checks_returns_each_verdict(groth16: Groth16Shape) -> None:
     ]
     expected = [True, False, True, False, True, True, True, False]
     assert pairing_checks(checks).tolist() == expected
+    assert [pairing_checks([check]).tolist() for check in checks[:2]] == [[True], [False]]  # one-thread path
     assert pairing_checks([]).shape == (0,)
 
 

@@ -47,6 +47,7 @@ def run_node(command: list[str], stdin: str = "", timeout: float = DEFAULT_TIMEO
     try:
         completed = subprocess.run(
             command,
+            check=False,
             cwd=EVM_DIR,
             input=stdin,
             capture_output=True,

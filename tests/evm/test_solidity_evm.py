@@ -143,7 +143,9 @@ def test_one_public_signal(statements: dict[str, Statement], contracts: dict[str
     cases = {
         "valid": Case({"selector": contract.selector, "calldata": args.to_calldata()}, True, True),
         "signal + 1": Case({"data": "0x" + replace(args, inputs=((signal + 1) % R,)).abi_encode().hex()}, False, False),
-        "A changed": Case({"data": "0x" + replace(args, a=_shifted(statement.proof.a)).abi_encode().hex()}, False, False),
+        "A changed": Case(
+            {"data": "0x" + replace(args, a=_shifted(statement.proof.a)).abi_encode().hex()}, False, False
+        ),
     }
     results = _run(contract, cases)
     assert {name: _returned(r) for name, r in results.items()} == {n: c.zkreceipt for n, c in cases.items()}
@@ -152,9 +154,11 @@ def test_one_public_signal(statements: dict[str, Statement], contracts: dict[str
 def test_same_interface_as_snarkjs(contracts: dict[str, Contract]) -> None:
     ours, theirs = contracts["zkreceipt-three"], contracts["snarkjs-three"]
     assert ours.abi == theirs.abi
-    assert ours.method_identifiers == theirs.method_identifiers == {
-        "verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[3])": ours.selector[2:]
-    }
+    assert (
+        ours.method_identifiers
+        == theirs.method_identifiers
+        == {"verifyProof(uint256[2],uint256[2][2],uint256[2],uint256[3])": ours.selector[2:]}
+    )
 
 
 def test_selector_and_encoding_match_solc(statements: dict[str, Statement], contracts: dict[str, Contract]) -> None:

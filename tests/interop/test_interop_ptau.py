@@ -7,6 +7,7 @@ for m < 2^k, so Σⱼ ω^(j·m)·[Lⱼ(τ)·G] must equal [τ^m·G] from the pow
 
 from __future__ import annotations
 
+from typing import TypeVar
 
 import pytest
 from conftest import PtauFiles
@@ -16,8 +17,10 @@ from zkreceipt.curve import G1Points, G2Points
 from zkreceipt.field import Fr, root_of_unity
 from zkreceipt.formats import BinFileError, PtauReader, PtauTooSmallError, read_ptau
 
+P = TypeVar("P", G1Points, G2Points)
 
-def _lagrange_to_powers(lagrange, k: int, exponents: list[int]):  # type: ignore[no-untyped-def]
+
+def _lagrange_to_powers(lagrange: P, k: int, exponents: list[int]) -> P:
     """[Σⱼ ω^(j·m)·lagrange[j] for m in exponents] on the domain of size 2^k."""
     omega = root_of_unity(2**k)
     rows = []
@@ -72,6 +75,5 @@ def test_whole_fixture_reads(ptau_files: PtauFiles) -> None:
     assert ptau.contributions
 
 
-@pytest.mark.slow
 def test_snarkjs_verifies_the_checked_in_fixture(ptau_files: PtauFiles) -> None:
     assert "Powers of Tau Ok!" in snarkjs("powersoftau", "verify", ptau_files.fixture).output

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import CircuitFiles
+from conftest import CircuitFiles, InteropFiles
 from tools import snarkjs
 
 from zkreceipt.errors import UnsatisfiedConstraintError
@@ -30,7 +30,7 @@ def test_public_signals_are_the_witness_public_wires(circuit: CircuitFiles) -> N
     assert [str(v) for v in witness[1 : n_public + 1]] == json.loads(circuit.public.read_text())
 
 
-def test_multiplier_witness_values(interop_files) -> None:  # type: ignore[no-untyped-def]
+def test_multiplier_witness_values(interop_files: InteropFiles) -> None:
     assert read_wtns(interop_files.circuits["multiplier"].wtns).to_ints() == [1, 33, 3, 11]
 
 

@@ -11,10 +11,11 @@ import json
 import stat
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pytest
-from conftest import CircuitFiles
+from conftest import CircuitFiles, InteropFiles
 from tools import snarkjs
 
 from zkreceipt.curve import G1Points, G2Points
@@ -30,8 +31,10 @@ from zkreceipt.formats import (
 from zkreceipt.formats.zkey_file import SETUP_SECTION_ORDER, ZkeyCoefficients
 from zkreceipt.r1cs import R1CS, SparseMatrix
 
+P = TypeVar("P", G1Points, G2Points)
 
-def per_wire_sums(bases, matrix: SparseMatrix, n_wires: int):  # type: ignore[no-untyped-def]
+
+def per_wire_sums(bases: P, matrix: SparseMatrix, n_wires: int) -> P:
     """Σ_rows M[row, i]·bases[row] for every wire i: the commitment to column i of M."""
     terms = bases[matrix.rows] * matrix.coeffs
     cls = type(bases)
@@ -153,7 +156,7 @@ def test_snarkjs_verifies_a_zkey_zkreceipt_rewrote(circuit: CircuitFiles, tmp_pa
     assert snarkjs("zkey", "verify", circuit.r1cs, circuit.ptau, rewritten).ok
 
 
-def test_snarkjs_rejects_a_zkey_with_a_wrong_h_point(interop_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_snarkjs_rejects_a_zkey_with_a_wrong_h_point(interop_files: InteropFiles, tmp_path: Path) -> None:
     """A structurally valid key with two H points swapped: zkreceipt reads it, snarkjs's
     verification catches it (so the previous test's success means something)."""
     circuit = interop_files.circuits["multiplier"]
@@ -168,7 +171,7 @@ def test_snarkjs_rejects_a_zkey_with_a_wrong_h_point(interop_files, tmp_path: Pa
 
 
 @pytest.mark.parametrize("name", ["multiplier", "priced_commitment"])
-def test_snarkjs_proves_with_files_zkreceipt_wrote(name: str, interop_files, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_snarkjs_proves_with_files_zkreceipt_wrote(name: str, interop_files: InteropFiles, tmp_path: Path) -> None:
     circuit = interop_files.circuits[name]
     zkey_path, wtns_path = tmp_path / "key.zkey", tmp_path / "w.wtns"
     write_zkey(zkey_path, replace(read_zkey(circuit.zkey), section_order=SETUP_SECTION_ORDER))

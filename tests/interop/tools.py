@@ -89,7 +89,6 @@ def run_tool(
             capture_output=True,
             text=True,
             timeout=timeout,
-            env={**os.environ, "NO_COLOR": "1", "FORCE_COLOR": "0"},
         )
     except subprocess.TimeoutExpired as exc:
         raise NodeToolError(f"{' '.join(command)} timed out after {timeout:.0f} s") from exc
@@ -108,14 +107,26 @@ def run_tool(
     return result
 
 
-def snarkjs(*args: str | os.PathLike[str], **kwargs: object) -> ToolResult:
-    """Run the pinned snarkjs CLI (see :func:`run_tool` for the keyword arguments)."""
-    return run_tool("snarkjs", *args, **kwargs)  # type: ignore[arg-type]
+def snarkjs(
+    *args: str | os.PathLike[str],
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    check: bool = True,
+) -> ToolResult:
+    """Run the pinned snarkjs CLI (see :func:`run_tool`)."""
+    return run_tool("snarkjs", *args, cwd=cwd, timeout=timeout, check=check)
 
 
-def circom2(*args: str | os.PathLike[str], **kwargs: object) -> ToolResult:
-    """Run the pinned circom compiler (WASM build). It runs sandboxed (WASI) with the
-    working directory and its parents pre-opened, so paths must lie under the working
-    directory's root; the default working directory is tests/interop, where
-    ``-l node_modules`` resolves ``include "circomlib/circuits/…"``."""
-    return run_tool("circom2", *args, **kwargs)  # type: ignore[arg-type]
+def circom2(
+    *args: str | os.PathLike[str],
+    cwd: str | os.PathLike[str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    check: bool = True,
+) -> ToolResult:
+    """Run the pinned circom compiler (WASM build, circom 2.2.3).
+
+    It runs sandboxed (WASI) with the working directory and its parents pre-opened and
+    relative paths resolved from the working directory; the default, tests/interop,
+    makes ``-l node_modules`` resolve ``include "circomlib/circuits/…"``.
+    """
+    return run_tool("circom2", *args, cwd=cwd, timeout=timeout, check=check)

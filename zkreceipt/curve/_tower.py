@@ -20,10 +20,16 @@ from __future__ import annotations
 
 from numba import njit, uint64
 
+from ..field import _montgomery as mont
+from ..field._wide import adc, sbb
+
 from . import _fq as fq
-from ._fq import FQ2_ONE, FQ2_ZERO
+from ._fq import FQ2_ONE, FQ2_ZERO, FQ_ZERO
 from .pairing_plain import fq2_montgomery, fq12_frobenius_coefficients
 
+_Q = fq.Q
+_Z = uint64(0)
+_ONE_BIT = uint64(1)
 FQ6_ZERO = (FQ2_ZERO, FQ2_ZERO, FQ2_ZERO)
 FQ6_ONE = (FQ2_ONE, FQ2_ZERO, FQ2_ZERO)
 FQ12_ZERO = (FQ6_ZERO, FQ6_ZERO)
@@ -43,29 +49,110 @@ FROB3 = _frobenius_constants(3)
 
 # --- Fq2 operations as called (not numba-inlined) functions ------------------------------
 # ``_fq``'s device functions are numba ``inline="always"``; inlining them at every use in
-# the tower multiplies numba's compile time (minutes per kernel). Wrapping each once gives
-# one compiled copy that LLVM still inlines where it is small (add, sub, ξ·a) and calls
-# where it is large (mul, square, inverse), at a call overhead of a few percent.
+# the tower multiplies numba's compile time (minutes per kernel). Each Fq2 operation is
+# therefore one compiled function here, which LLVM still inlines where it is small (add,
+# sub, ξ·a) and calls where it is large (mul, square, inverse).
+# The additive ones and the Karatsuba products are re-stated here in a faster form than
+# ``_montgomery``'s add_mod/sub_mod: without data-dependent branches (a mispredicted branch
+# per modular addition cost more than the addition; the tower does ~1.5 of them per Fq
+# multiplication) and with the Karatsuba sums entering the Montgomery multiplication
+# unreduced (valid below 2q because 4q < 2^256). Measured on the 64-check benchmark:
+# 15–25 % less time than with ``_fq``'s versions. Results are fully reduced, as everywhere.
+
+
+@njit(inline="always", cache=True)
+def _fq_add(a, b):  # type: ignore[no-untyped-def]
+    """(a + b) mod q without a data-dependent branch (a, b < q)."""
+    s0, c = adc(a[0], b[0], _Z)
+    s1, c = adc(a[1], b[1], c)
+    s2, c = adc(a[2], b[2], c)
+    s3, c = adc(a[3], b[3], c)
+    d0, br = sbb(s0, _Q[0], _Z)
+    d1, br = sbb(s1, _Q[1], br)
+    d2, br = sbb(s2, _Q[2], br)
+    d3, br = sbb(s3, _Q[3], br)
+    keep = _Z - (br & (c ^ _ONE_BIT))  # all ones iff s < q
+    return ((s0 & keep) | (d0 & ~keep), (s1 & keep) | (d1 & ~keep), (s2 & keep) | (d2 & ~keep), (s3 & keep) | (d3 & ~keep))
+
+
+@njit(inline="always", cache=True)
+def _fq_add_raw(a, b):  # type: ignore[no-untyped-def]
+    """a + b < 2q < 2^255 without reduction: a valid Montgomery-multiplication input (4q < 2^256)."""
+    s0, c = adc(a[0], b[0], _Z)
+    s1, c = adc(a[1], b[1], c)
+    s2, c = adc(a[2], b[2], c)
+    s3, c = adc(a[3], b[3], c)
+    return (s0, s1, s2, s3)
+
+
+@njit(inline="always", cache=True)
+def _fq_sub(a, b):  # type: ignore[no-untyped-def]
+    """(a − b) mod q without a data-dependent branch (a, b < q)."""
+    d0, br = sbb(a[0], b[0], _Z)
+    d1, br = sbb(a[1], b[1], br)
+    d2, br = sbb(a[2], b[2], br)
+    d3, br = sbb(a[3], b[3], br)
+    m = _Z - br
+    s0, c = adc(d0, _Q[0] & m, _Z)
+    s1, c = adc(d1, _Q[1] & m, c)
+    s2, c = adc(d2, _Q[2] & m, c)
+    s3, c = adc(d3, _Q[3] & m, c)
+    return (s0, s1, s2, s3)
+
+
+@njit(inline="always", cache=True)
+def _fq_mul(a, b):  # type: ignore[no-untyped-def]
+    """Montgomery a·b·R⁻¹ mod q; correct for a, b < 2q (the CIOS result is then < 2q)."""
+    return mont.mont_mul(a, b, fq.Q, fq.Q_NINV)
 
 
 @njit(cache=True)
 def fq2_add(a, b):  # type: ignore[no-untyped-def]
-    return fq.fq2_add(a, b)
+    return (_fq_add(a[0], b[0]), _fq_add(a[1], b[1]))
 
 
 @njit(cache=True)
 def fq2_sub(a, b):  # type: ignore[no-untyped-def]
-    return fq.fq2_sub(a, b)
+    return (_fq_sub(a[0], b[0]), _fq_sub(a[1], b[1]))
 
 
 @njit(cache=True)
 def fq2_neg(a):  # type: ignore[no-untyped-def]
-    return fq.fq2_neg(a)
+    return (_fq_sub(FQ_ZERO, a[0]), _fq_sub(FQ_ZERO, a[1]))
 
 
 @njit(cache=True)
 def fq2_double(a):  # type: ignore[no-untyped-def]
-    return fq.fq2_double(a)
+    return (_fq_add(a[0], a[0]), _fq_add(a[1], a[1]))
+
+
+@njit(cache=True)
+def fq2_mul(a, b):  # type: ignore[no-untyped-def]
+    """Karatsuba, 3 Fq multiplications; the two sums enter unreduced."""
+    v0 = _fq_mul(a[0], b[0])
+    v1 = _fq_mul(a[1], b[1])
+    cross = _fq_mul(_fq_add_raw(a[0], a[1]), _fq_add_raw(b[0], b[1]))
+    return (_fq_sub(v0, v1), _fq_sub(_fq_sub(cross, v0), v1))
+
+
+@njit(cache=True)
+def fq2_square(a):  # type: ignore[no-untyped-def]
+    """(a0 + a1)(a0 − a1) + 2·a0·a1·u, 2 Fq multiplications (a0 + a1 unreduced)."""
+    c0 = _fq_mul(_fq_add_raw(a[0], a[1]), _fq_sub(a[0], a[1]))
+    c1 = _fq_mul(a[0], a[1])
+    return (c0, _fq_add(c1, c1))
+
+
+@njit(cache=True)
+def fq2_mul_by_xi(a):  # type: ignore[no-untyped-def]
+    """a·(9 + u) = (9a0 − a1) + (a0 + 9a1)·u."""
+    n0 = _fq_add(a[0], a[0])
+    n0 = _fq_add(n0, n0)
+    n0 = _fq_add(_fq_add(n0, n0), a[0])
+    n1 = _fq_add(a[1], a[1])
+    n1 = _fq_add(n1, n1)
+    n1 = _fq_add(_fq_add(n1, n1), a[1])
+    return (_fq_sub(n0, a[1]), _fq_add(n1, a[0]))
 
 
 @njit(cache=True)
@@ -74,23 +161,8 @@ def fq2_conj(a):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def fq2_mul(a, b):  # type: ignore[no-untyped-def]
-    return fq.fq2_mul(a, b)
-
-
-@njit(cache=True)
-def fq2_square(a):  # type: ignore[no-untyped-def]
-    return fq.fq2_square(a)
-
-
-@njit(cache=True)
 def fq2_mul_fq(a, k):  # type: ignore[no-untyped-def]
     return fq.fq2_mul_fq(a, k)
-
-
-@njit(cache=True)
-def fq2_mul_by_xi(a):  # type: ignore[no-untyped-def]
-    return fq.fq2_mul_by_xi(a)
 
 
 @njit(cache=True)

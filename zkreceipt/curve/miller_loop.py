@@ -271,6 +271,14 @@ def accumulate(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # type: ignor
     return f
 
 
+@njit(cache=True)
+def miller_loop_kernel(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # type: ignore[no-untyped-def]
+    """:func:`accumulate` on one thread, as a ``(2, 3, 2, 4)`` array."""
+    out = np.empty((1, 2, 3, 2, 4), dtype=np.uint64)
+    fq12_store(out, 0, accumulate(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table))
+    return out[0]
+
+
 @njit(parallel=True, cache=True)
 def multi_miller_kernel(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table, chunks):  # type: ignore[no-untyped-def]
     """The Miller loop of all selected pairs, split into ``chunks`` parallel partial loops.

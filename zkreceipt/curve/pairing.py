@@ -41,11 +41,15 @@ from . import pairing_plain as plain
 from ._tower import fq12_is_one
 from .final_exponentiation import final_exponentiation as _fe_tuple
 from .final_exponentiation import final_exponentiation_kernel
-from .miller_loop import LINE_COUNT, accumulate, multi_miller_kernel, prepare_kernel
+from .miller_loop import LINE_COUNT, accumulate, miller_loop_kernel, multi_miller_kernel, prepare_kernel
 
 #: snarkjs (and arkworks, gnark) compute a fixed power of the pairing, e^SNARKJS_EXPONENT,
 #: with a cheaper final-exponentiation chain (Fuentes-Castañeda et al.): 2x(6x² + 3x + 1).
 SNARKJS_EXPONENT = 2 * plain.BN_X * (6 * plain.BN_X**2 + 3 * plain.BN_X + 1)
+
+#: Pairs per thread below which a Miller loop stays on one thread: waking a second
+#: thread on a busy 2-core machine can cost milliseconds, more than a few pairs' loops.
+PARALLEL_MIN_PAIRS = 8
 
 _ONE = np.array(tower.FQ12_ONE, dtype=np.uint64)
 _NO_IDS = np.zeros(0, dtype=np.int64)
@@ -303,17 +307,18 @@ def multi_miller_loop(
     """Π_i f_{P_i,Q_i} · Π_j f_{P'_j,Q'_j}: the product of the Miller loops of the pairs
     (g1[i], g2[i]) and of the ``prepared`` pairs, before the final exponentiation.
 
-    The pairs are split over numba's threads, each running a multi-Miller loop with its
-    own accumulator (one squaring per step for all its pairs); the partial products are
-    multiplied at the end.
+    One accumulator (one squaring per step) serves all pairs. From 2·PARALLEL_MIN_PAIRS
+    pairs on, the pairs are split over numba's threads, each running a multi-Miller loop
+    with its own accumulator, and the partial products are multiplied at the end.
     """
-    packed = _pack([[(g1, g2), *prepared]])
-    total = packed.raw_ids.size + packed.prep_ids.size
-    chunks = max(1, min(numba.get_num_threads(), total // 2))
-    f = multi_miller_kernel(
-        packed.g1, packed.g2, packed.raw_ids, packed.pg1, packed.prep_rows, packed.prep_ids, packed.table, chunks
+    p = _pack([[(g1, g2), *prepared]])
+    total = p.raw_ids.size + p.prep_ids.size
+    chunks = min(numba.get_num_threads(), total // PARALLEL_MIN_PAIRS)
+    if chunks < 2:
+        return Fq12Element(miller_loop_kernel(p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table))
+    return Fq12Element(
+        multi_miller_kernel(p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table, chunks)
     )
-    return Fq12Element(f)
 
 
 def final_exponentiation(f: Fq12Element) -> Fq12Element:
@@ -341,20 +346,39 @@ def pairing_tower_ints(p: G1Like, q: G2Like) -> list[int]:
 
 
 def pairing_check(g1: G1Like, g2: G2Like, prepared: Sequence[tuple[G1Like, PreparedG2]] = ()) -> bool:
-    """Π_i e(g1[i], g2[i]) · Π e(prepared pairs) == 1, with one final exponentiation."""
-    return final_exponentiation(multi_miller_loop(g1, g2, prepared)).is_one()
+    """Π_i e(g1[i], g2[i]) · Π e(prepared pairs) == 1, with one final exponentiation.
+
+    A Groth16 verification is ``pairing_check(−A, B, prepared=[(g1s, prepared_βγδ)])``
+    with g1s = (α, vk_x, C), or the 4 raw pairs.
+    """
+    return bool(final_exponentiation(multi_miller_loop(g1, g2, prepared)).is_one())
+
+
+@njit(cache=True)
+def _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table):  # type: ignore[no-untyped-def]
+    """Is the product of check c's pairings 1? (One multi-Miller loop, one final exponentiation.)"""
+    raw = raw_ids[raw_offsets[c] : raw_offsets[c + 1]]
+    prep = prep_ids[prep_offsets[c] : prep_offsets[c + 1]]
+    return fq12_is_one(_fe_tuple(accumulate(g1, g2, raw, pg1, prep_rows, prep, table)))
 
 
 @njit(parallel=True, cache=True)
 def _checks_kernel(g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table):  # type: ignore[no-untyped-def]
-    """out[c] = (the product of check c's pairings is 1), in parallel over checks."""
+    """out[c] = :func:`_check` (c), in parallel over checks."""
     k = raw_offsets.shape[0] - 1
     out = np.empty(k, dtype=np.bool_)
     for c in prange(k):
-        raw = raw_ids[raw_offsets[c] : raw_offsets[c + 1]]
-        prep = prep_ids[prep_offsets[c] : prep_offsets[c + 1]]
-        f = accumulate(g1, g2, raw, pg1, prep_rows, prep, table)
-        out[c] = fq12_is_one(_fe_tuple(f))
+        out[c] = _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table)
+    return out
+
+
+@njit(cache=True)
+def _checks_serial(g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table):  # type: ignore[no-untyped-def]
+    """:func:`_checks_kernel` on one thread."""
+    k = raw_offsets.shape[0] - 1
+    out = np.empty(k, dtype=np.bool_)
+    for c in range(k):
+        out[c] = _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table)
     return out
 
 
@@ -363,18 +387,11 @@ def pairing_checks(checks: Sequence[Sequence[Pair]]) -> np.ndarray:
     ``checks[c]`` == 1. A pair is ``(g1, g2)`` with equally many points on each side;
     ``g2`` may be a :class:`PreparedG2`. An empty check is true (the empty product).
     """
-    packed = _pack(checks)
+    p = _pack(checks)
+    args = (p.g1, p.g2, p.raw_ids, p.raw_offsets, p.pg1, p.prep_rows, p.prep_ids, p.prep_offsets, p.table)
+    if len(checks) < 2 or numba.get_num_threads() < 2:
+        return _checks_serial(*args)
     # Hand out checks one at a time: on a shared machine a statically split range waits
     # for whichever thread the OS delays.
     with numba.parallel_chunksize(1):
-        return _checks_kernel(
-            packed.g1,
-            packed.g2,
-            packed.raw_ids,
-            packed.raw_offsets,
-            packed.pg1,
-            packed.prep_rows,
-            packed.prep_ids,
-            packed.prep_offsets,
-            packed.table,
-        )
+        return _checks_kernel(*args)

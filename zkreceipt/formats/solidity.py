@@ -15,6 +15,7 @@
 * :func:`solidity_call_arguments` gives ``verifyProof``'s arguments as ints
   (:class:`CallArguments`), and :func:`solidity_calldata` the string
   ``snarkjs zkey export soliditycalldata public.json proof.json`` prints.
+* :func:`write_solidity_verifier` writes the contract to a file, atomically.
 
 Points go to the EVM as in :mod:`zkreceipt.curve.serialize`'s EVM form: 32-byte big-endian
 words, G2 coordinates c1 before c0, the point at infinity as (0, 0).
@@ -24,11 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from string import Template
 
 from ..curve import G1Points, G2Points
 from ..errors import ProofError
 from ..field import Fq, Fr
+from ..fileio import write_file_atomically
 from ..groth16.data_structures import Proof, VerifyingKey
 
 WORD_BYTES = 32
@@ -138,6 +141,14 @@ def solidity_verifier(vk: VerifyingKey) -> str:
         signal_checks=_indent(signal_checks, 12),
         accumulation=_indent(accumulation, 12),
     )
+
+
+def write_solidity_verifier(path: str | Path, vk: VerifyingKey, *, overwrite: bool = True) -> Path:
+    """Write :func:`solidity_verifier`'s contract to ``path`` atomically (mode 0644); the path.
+
+    FileAccessError if it cannot be written (or exists and ``overwrite`` is false).
+    """
+    return write_file_atomically(path, solidity_verifier(vk).encode(), private=False, overwrite=overwrite)
 
 
 # --- helpers --------------------------------------------------------------------------

@@ -168,10 +168,11 @@ class ZkeyContribution:
     """One phase-2 contribution (section 10), as ``zkey_utils.js`` reads it.
 
     ``delta_after``: δ·G1 after this contribution; ``g1_s``, ``g1_sx``, ``g2_spx``: the
-    proof of knowledge of the contributed secret x (s·G1, s·x·G1 and the G2 point
-    sp·x of the transcript hash); ``transcript``: 64-byte hash; ``type``: 0 normal,
-    1 beacon; ``params``: the raw parameter block (name, numIterationsExp, beaconHash);
-    ``name``: the name parameter, if any.
+    proof of knowledge of the contributed factor x of δ (a random G1 point S, x·S, and
+    x·SP where SP is the G2 point hashed from ``transcript``); ``transcript``: the
+    64-byte blake2b hash of csHash, the earlier contributions, S and x·S; ``type``:
+    0 normal, 1 beacon; ``params``: the raw parameter block (name, numIterationsExp,
+    beaconHash); ``name``: the name parameter, if any.
     """
 
     delta_after: G1Points
@@ -221,7 +222,9 @@ class Groth16Zkey:
     * ``h_query``: n G1, **not** τⁱ·Z(τ)/δ: Hᵢ = L'₂ᵢ₊₁(τ)/δ · G1 where L' is the
       Lagrange basis of the domain of size 2n (generator ω₂ₙ, ω₂ₙ² = ω), i.e. its
       odd-index points. snarkjs's prover evaluates A·w, B·w, C·w on the coset
-      ω₂ₙ·D and takes Σᵢ (A·B − C)(ω₂ₙ^(2i+1)) · Hᵢ (ark-circom's ``CircomReduction``).
+      ω₂ₙ·D (points xᵢ = ω₂ₙ^(2i+1)) and takes Σᵢ (A·B − C)(xᵢ) · Hᵢ, which is
+      h(τ)·Z(τ)/δ · G1 because L'₂ᵢ₊₁ = −Z·Lᵢ^coset/2 and Z(xᵢ) = −2
+      (ark-circom's ``CircomReduction``).
     * ``contributions``: section 10 (kept raw; :class:`ZkeyContributions`).
     * ``section_order``: section ids in file order, for byte-exact rewriting.
     """

@@ -76,18 +76,27 @@ def odd_coset_shift(domain_size: int) -> int:
     return root_of_unity(2 * domain_size)
 
 
-def quotient_evaluations(qap: QapMatrices, witness: FieldVector) -> FieldVector:
-    """P = A·B − C evaluated at the odd 2n-th roots ω₂ₙ^(2i+1), i < n: the h_query scalars.
-
-    ``witness``: Fr vector of length ``n_wires`` (wire 0 = 1). Six NTTs of size n.
-    """
+def constraint_evaluations(qap: QapMatrices, witness: FieldVector) -> tuple[FieldVector, FieldVector]:
+    """(A·w, B·w) zero-padded to the domain size: the R1CS evaluation step of proving."""
     n = qap.domain_size
-    aw = _padded(qap.a.mul_vector(witness), n)
-    bw = _padded(qap.b.mul_vector(witness), n)
+    return _padded(qap.a.mul_vector(witness), n), _padded(qap.b.mul_vector(witness), n)
+
+
+def quotient_from_evaluations(aw: FieldVector, bw: FieldVector) -> FieldVector:
+    """P = A·B − C at the odd 2n-th roots, from A·w and B·w on the n-domain (six NTTs of size n)."""
+    n = len(aw)
     cw = aw * bw  # C·w = (A·w)∘(B·w) on every row of a satisfying witness
     shift = powers(1, odd_coset_shift(n), n)
     a_odd, b_odd, c_odd = (ntt(intt(evals) * shift) for evals in (aw, bw, cw))
     return a_odd * b_odd - c_odd
+
+
+def quotient_evaluations(qap: QapMatrices, witness: FieldVector) -> FieldVector:
+    """P = A·B − C evaluated at the odd 2n-th roots ω₂ₙ^(2i+1), i < n: the h_query scalars.
+
+    ``witness``: Fr vector of length ``n_wires`` (wire 0 = 1).
+    """
+    return quotient_from_evaluations(*constraint_evaluations(qap, witness))
 
 
 def lagrange_at(domain_size: int, tau: int) -> FieldVector:
