@@ -21,7 +21,7 @@ from zkreceipt.receipts import (
     verify_invoice,
 )
 from zkreceipt.receipts.accounting import personal_message_digest
-from zkreceipt.receipts.keccak import keccak256
+from zkreceipt.keccak import keccak256
 from zkreceipt.receipts.secp256k1_keys import checksum_address, normalize_address
 
 SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

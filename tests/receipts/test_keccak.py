@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from zkreceipt.receipts.keccak import keccak256, keccak_sponge
+from zkreceipt.keccak import keccak256, keccak_sponge
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import click
 
+from ..errors import FormatError
+from ..formats import read_r1cs, read_wtns
 from ..formats import snarkjs_json
-from ..groth16 import verify
+from ..formats.zkey_keys import read_proving_key, write_proving_key
+from ..groth16 import prove, setup_development, verify
 from .common import exit_with_verdict, reports_bad_input
+
+FILE = click.Path(dir_okay=False)
 
 
 @click.group()
@@ -14,10 +19,43 @@ def groth16() -> None:
     """Groth16 setup, proving and verification (as ``snarkjs groth16 …``)."""
 
 
+@groth16.command("setup")
+@click.argument("files", nargs=-1, type=FILE)
+@reports_bad_input
+def setup_command(files: tuple[str, ...]) -> None:
+    """CIRCUIT.r1cs [POT.ptau] CIRCUIT.zkey: a development setup when no .ptau is given.
+
+    The development setup draws the toxic waste on this machine and discards it;
+    anyone who ran it could forge proofs, so use it for development only.
+    """
+    if len(files) == 3:
+        raise FormatError(f"{files[1]}: a setup from a .ptau (ceremony phase 2) is not supported yet")
+    r1cs_path, zkey_path = files if len(files) == 2 else ("circuit.r1cs", "circuit_0000.zkey")
+    if len(files) not in (0, 2):
+        raise click.UsageError("expected CIRCUIT.r1cs [POT.ptau] CIRCUIT.zkey")
+    r1cs = read_r1cs(r1cs_path).r1cs
+    write_proving_key(zkey_path, setup_development(r1cs))
+    click.echo(f"wrote {zkey_path} (development setup: not a trusted setup)")
+
+
+@groth16.command("prove")
+@click.argument("zkey", default="circuit_final.zkey", type=FILE)
+@click.argument("witness", default="witness.wtns", type=FILE)
+@click.argument("proof", default="proof.json", type=FILE)
+@click.argument("public", default="public.json", type=FILE)
+@reports_bad_input
+def prove_command(zkey: str, witness: str, proof: str, public: str) -> None:
+    """Prove WITNESS with ZKEY; write PROOF and PUBLIC (snarkjs JSON)."""
+    pk = read_proving_key(zkey)
+    values = read_wtns(witness)
+    snarkjs_json.write_proof(proof, prove(pk, values))
+    snarkjs_json.write_public_signals(public, values[1 : pk.n_public + 1].to_ints())
+
+
 @groth16.command("verify")
-@click.argument("verification_key", default="verification_key.json", type=click.Path(dir_okay=False))
-@click.argument("public", default="public.json", type=click.Path(dir_okay=False))
-@click.argument("proof", default="proof.json", type=click.Path(dir_okay=False))
+@click.argument("verification_key", default="verification_key.json", type=FILE)
+@click.argument("public", default="public.json", type=FILE)
+@click.argument("proof", default="proof.json", type=FILE)
 @click.option("--quiet", "-q", is_flag=True, help="no verdict line; the exit code says it")
 @reports_bad_input
 def verify_command(verification_key: str, public: str, proof: str, quiet: bool) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
+from .file_commands import r1cs_group, zkey_group
 from .groth16_commands import groth16
 from .selftest_command import selftest
 
@@ -17,6 +18,8 @@ def cli() -> None:
 
 cli.add_command(selftest)
 cli.add_command(groth16)
+cli.add_command(r1cs_group)
+cli.add_command(zkey_group)
 
 
 def main() -> None:

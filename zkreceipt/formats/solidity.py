@@ -61,7 +61,7 @@ class CallArguments:
 
     def abi_encode(self) -> bytes:
         """The whole call data of ``verifyProof``: the 4-byte selector, then one word per int."""
-        from ..receipts.keccak import keccak256  # pure Python; imported only when needed
+        from ..keccak import keccak256  # pure Python; imported only when needed
 
         selector = keccak256(self.function_signature.encode())[:4]
         return selector + b"".join(w.to_bytes(WORD_BYTES, "big") for w in self.words())

@@ -22,7 +22,7 @@ from ..errors import SignatureError
 from .canonical import invoice_signing_bytes
 from .fixed_point import GAS_DECIMALS, fixed_to_text
 from .invoice import AccountingSignature, Invoice
-from .keccak import keccak256
+from ..keccak import keccak256
 from .outcome import CheckOutcome
 from .secp256k1_keys import AccountingKey, CurvePoint, address_of, normalize_address
 

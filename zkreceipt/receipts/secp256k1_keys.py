@@ -24,7 +24,7 @@ from py_ecc.secp256k1.secp256k1 import A, B, N, P, privtopub
 from ..errors import SignatureError
 from .errors import KeyFileError
 from .files import read_private_file, write_file_atomically
-from .keccak import keccak256
+from ..keccak import keccak256
 
 ACCOUNTING_KEY_FILE_TYPE = "zkreceipt.secp256k1.accounting_key"
 SECRET_BYTES = 32
