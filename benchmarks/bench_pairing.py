@@ -21,6 +21,7 @@ import numpy as np
 import pytest
 from py_ecc import optimized_bn128 as ob
 
+from zkreceipt.curve import pairing_plain as plain
 from zkreceipt.curve.pairing import (
     Fq12Element,
     PreparedG2,
@@ -31,7 +32,6 @@ from zkreceipt.curve.pairing import (
     pairing_checks,
     prepare_g2,
 )
-from zkreceipt.curve import pairing_plain as plain
 
 R = ob.curve_order
 #: Distinct proofs in a batch; batches cycle through them (timing does not depend on values).
@@ -67,7 +67,7 @@ def groth16_batch() -> Groth16Batch:
 @contextmanager
 def threads(n: int) -> Iterator[None]:
     previous = numba.get_num_threads()
-    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))
+    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
     try:
         yield
     finally:

@@ -14,9 +14,11 @@ import numpy as np
 import pytest
 from py_ecc import optimized_bn128 as ob
 
+from zkreceipt.curve import pairing_plain as plain
 from zkreceipt.curve.pairing import (
     PARALLEL_MIN_PAIRS,
     Fq12Element,
+    PreparedG2,
     final_exponentiation,
     multi_miller_loop,
     pairing,
@@ -25,7 +27,6 @@ from zkreceipt.curve.pairing import (
     pairing_tower_ints,
     prepare_g2,
 )
-from zkreceipt.curve import pairing_plain as plain
 from zkreceipt.errors import CurveError
 from zkreceipt.field import Fq
 
@@ -217,7 +218,7 @@ def test_pairing_checks_returns_each_verdict(groth16: Groth16Shape) -> None:
     bad = groth16.tampered()
     fixed = prepare_g2(groth16.g2[1:])
     shared = [prepare_g2(groth16.g2[i : i + 1]) for i in range(1, 4)]
-    checks = [
+    checks: list[list[Pair]] = [
         [(groth16.g1, groth16.g2)],  # true
         [(bad.g1, bad.g2)],  # false
         [(groth16.g1[:1], groth16.g2[:1]), (groth16.g1[1:], fixed)],  # true, prepared
@@ -248,6 +249,8 @@ def test_malformed_inputs_raise_curve_error() -> None:
     with pytest.raises(CurveError, match="modulus"):
         pairing_check(too_big, g2(1))
     with pytest.raises(CurveError, match="pair"):
-        pairing_checks([[(g1(1),)]])
+        pairing_checks([[(g1(1),)]])  # type: ignore[list-item]
     with pytest.raises(CurveError, match="one G1 and one G2"):
         pairing(g1(1, 2), g2(1, 2))
+    with pytest.raises(CurveError, match="PreparedG2"):
+        PreparedG2(np.zeros((1, 5, 3, 2, 4), np.uint64), np.zeros(1, bool))

@@ -22,7 +22,6 @@ from numba import njit, uint64
 
 from ..field import _montgomery as mont
 from ..field._wide import adc, sbb
-
 from . import _fq as fq
 from ._fq import FQ2_ONE, FQ2_ZERO, FQ_ZERO
 from .pairing_plain import fq2_montgomery, fq12_frobenius_coefficients

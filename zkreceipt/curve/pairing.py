@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import numba
 import numpy as np
@@ -41,7 +41,13 @@ from . import pairing_plain as plain
 from ._tower import fq12_is_one
 from .final_exponentiation import final_exponentiation as _fe_tuple
 from .final_exponentiation import final_exponentiation_kernel
-from .miller_loop import LINE_COUNT, accumulate, miller_loop_kernel, multi_miller_kernel, prepare_kernel
+from .miller_loop import (
+    LINE_COUNT,
+    accumulate,
+    miller_loop_kernel,
+    multi_miller_kernel,
+    prepare_kernel,
+)
 
 #: snarkjs (and arkworks, gnark) compute a fixed power of the pairing, e^SNARKJS_EXPONENT,
 #: with a cheaper final-exponentiation chain (Fuentes-Castañeda et al.): 2x(6x² + 3x + 1).
@@ -159,13 +165,23 @@ class PreparedG2:
     lines: np.ndarray
     infinity: np.ndarray
 
+    def __post_init__(self) -> None:
+        m = self.infinity.shape[0] if self.infinity.ndim == 1 else -1
+        if self.infinity.dtype != np.bool_ or self.lines.shape != (m, LINE_COUNT, 3, 2, 4):
+            raise CurveError(
+                f"PreparedG2: expected ({m}, {LINE_COUNT}, 3, 2, 4) lines and (m,) bool infinity flags, "
+                f"got {self.lines.shape} and {self.infinity.shape}"
+            )
+        if self.lines.dtype != np.uint64 or not self.lines.flags.c_contiguous:
+            raise CurveError("PreparedG2: lines must be a C-contiguous uint64 array")
+
     def __len__(self) -> int:
         return int(self.infinity.shape[0])
 
 
 G1Like = Any  # G1Points, or an (n, 2, 4) / (2, 4) uint64 array
 G2Like = Any  # G2Points, or an (n, 2, 2, 4) / (2, 2, 4) uint64 array
-Pair = tuple[G1Like, Union[G2Like, PreparedG2]]
+Pair = tuple[G1Like, G2Like | PreparedG2]
 
 
 # --- input normalisation -------------------------------------------------------------------
@@ -200,7 +216,7 @@ def _g2(points: Any) -> np.ndarray:
 
 def _finite(a: np.ndarray) -> np.ndarray:
     """(n,) bool: the points that are not the point at infinity (all-zero coordinates)."""
-    return a.any(axis=tuple(range(1, a.ndim)))
+    return np.asarray(a.any(axis=tuple(range(1, a.ndim))), dtype=bool)
 
 
 def _check_lengths(g1: np.ndarray, n2: int) -> None:

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import CurveError
-from ..field import Fq, FieldVector
+from ..field import FieldVector, Fq
 from ..field.bn254 import Q_MODULUS, R_MODULUS
 
 #: The BN parameter x of BN254 (q and r are polynomials in x).

@@ -8,15 +8,19 @@ from __future__ import annotations
 
 from .data_structures import Proof, ProvingKey, VerifyingKey
 from .generator import setup_development
-from .prover import prove, prove_with_randomness
+from .batch_verifier import BatchVerification, verify_batch
+from .prover import prove, prove_batch, prove_with_randomness
 from .verifier import verify
 
 __all__ = [
     "Proof",
     "ProvingKey",
     "VerifyingKey",
+    "BatchVerification",
     "prove",
+    "prove_batch",
     "prove_with_randomness",
     "setup_development",
     "verify",
+    "verify_batch",
 ]
