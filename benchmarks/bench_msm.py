@@ -34,7 +34,7 @@ def inputs(group: str, log_n: int) -> tuple[PointVector, FieldVector]:
 CASES = [("G1", 10), ("G1", 14), ("G1", 16), ("G1", 18), ("G2", 10), ("G2", 14), ("G2", 16)]
 
 
-@pytest.mark.parametrize(("group", "log_n"), CASES, ids=[f"{g}-2^{k}" for g, k in CASES])
+@pytest.mark.parametrize(("group", "log_n"), CASES, ids=[f"{g}-n{1 << k}" for g, k in CASES])
 @pytest.mark.parametrize("impl", ["compiled", "python-int"])
 def test_msm(benchmark, group: str, log_n: int, impl: str) -> None:
     points, scalars = inputs(group, log_n)

@@ -18,6 +18,7 @@ from zkreceipt.curve import pairing_plain as plain
 from zkreceipt.curve.pairing import (
     PARALLEL_MIN_PAIRS,
     Fq12Element,
+    Pair,
     PreparedG2,
     final_exponentiation,
     multi_miller_loop,

@@ -7,6 +7,7 @@ import click
 from .. import __version__
 from .file_commands import r1cs_group, zkey_group
 from .groth16_commands import groth16
+from .receipt_commands import receipt_cli_commands
 from .selftest_command import selftest
 
 
@@ -20,6 +21,8 @@ cli.add_command(selftest)
 cli.add_command(groth16)
 cli.add_command(r1cs_group)
 cli.add_command(zkey_group)
+for command in receipt_cli_commands():
+    cli.add_command(command)
 
 
 def main() -> None:

@@ -3,14 +3,14 @@
 ``G1Points`` / ``G2Points`` are affine point vectors ((n, 2, 4) / (n, 2, 2, 4)
 uint64, Montgomery Fq; infinity stored as zeros). ``msm(points, scalars)`` is a
 multi-scalar multiplication and ``msm_many`` runs K of them over shared bases;
-``pairing_check(g1, g2)`` tests Π e(P_i, Q_i) = 1 with one final exponentiation.
+``pairing_check(g1, g2)`` tests Π e(P_i, Q_i) = 1 with one final exponentiation (the pairing value itself: ``zkreceipt.curve.pairing.pairing``).
 """
 
 from __future__ import annotations
 
 from .g1 import G1Points
 from .g2 import G2Points
-from .pairing import PreparedG2, pairing, pairing_check, pairing_checks, prepare_g2
+from .pairing import PreparedG2, pairing_check, pairing_checks, prepare_g2
 from .pippenger import msm, msm_many
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "PreparedG2",
     "msm",
     "msm_many",
-    "pairing",
     "pairing_check",
     "pairing_checks",
     "prepare_g2",

@@ -67,7 +67,7 @@ def _dispatch(name: str, for_fq: Callable[..., Any], for_fq2: Callable[..., Any]
         return None
 
     stub = _compiled_only(name)
-    overload(stub, jit_options={"forceinline": True})(_with_arity(for_fq.__code__.co_argcount, choose))
+    overload(stub)(_with_arity(for_fq.__code__.co_argcount, choose))
     return stub
 
 
@@ -79,7 +79,7 @@ def _by_rank(name: str, ranks: dict[int, Callable[..., Any]]) -> Callable[..., A
 
     stub = _compiled_only(name)
     arity = next(iter(ranks.values())).__code__.co_argcount
-    overload(stub, jit_options={"forceinline": True})(_with_arity(arity, choose))
+    overload(stub)(_with_arity(arity, choose))
     return stub
 
 

@@ -36,18 +36,18 @@ from ._coords import (
 )
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True)
 def affine_is_inf(p):  # type: ignore[no-untyped-def]
     return c_is_zero(p[0]) and c_is_zero(p[1])
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True)
 def affine_load(arr, i):  # type: ignore[no-untyped-def]
     """Point i of an affine array ``(n, 2, 4)`` / ``(n, 2, 2, 4)``."""
     return (coord_load(arr, i, 0), coord_load(arr, i, 1))
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True)
 def affine_store(arr, i, p):  # type: ignore[no-untyped-def]
     coord_store(arr, i, 0, p[0])
     coord_store(arr, i, 1, p[1])
@@ -66,7 +66,7 @@ def jac_store(arr, i, p):  # type: ignore[no-untyped-def]
     coord_store(arr, i, 2, p[2])
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True)
 def affine_neg(p):  # type: ignore[no-untyped-def]
     return (p[0], c_neg(p[1]))
 
@@ -175,7 +175,7 @@ def jac_to_affine(p, z_inv):  # type: ignore[no-untyped-def]
     return (c_mul(p[0], z_inv2), c_mul(p[1], c_mul(z_inv2, z_inv)))
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True)
 def affine_add_denominator(p, q):  # type: ignore[no-untyped-def]
     """The value whose inverse ``affine_add_with_inverse`` needs: x_q − x_p, or 2y for P + P; 1 if none."""
     one = c_one(p[0])
@@ -188,7 +188,7 @@ def affine_add_denominator(p, q):  # type: ignore[no-untyped-def]
     return one
 
 
-@njit(cache=True, forceinline=True)
+@njit(cache=True)
 def affine_add_with_inverse(p, q, inv):  # type: ignore[no-untyped-def]
     """p + q in affine form, given the inverse of ``affine_add_denominator(p, q)``."""
     if affine_is_inf(p):

@@ -1,0 +1,212 @@
+"""``zkreceipt keygen``, ``sign``, ``receipts list`` and ``receipt show``: signing keys and the receipt store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from ..fileio import write_file_atomically
+from ..receipts import (
+    KeyFileError,
+    active_rate_table,
+    ed25519_key_id,
+    generate_signing_key,
+    load_signing_key,
+    read_receipt_file,
+    receipt_to_dict,
+    receipt_to_json,
+    save_signing_key,
+    save_verify_key,
+    sign_receipt,
+)
+from ..receipts.receipt import ED25519_ALGORITHM
+from ..store import KeyRecord, ReceiptStore, zkreceipt_home
+from .common import reports_bad_input
+
+FILE = click.Path(dir_okay=False)
+SIGNING_KEY_FILE = "signing_key.json"
+
+
+def default_signing_key_path() -> Path:
+    """``signing_key.json`` in the zkreceipt home."""
+    return zkreceipt_home() / SIGNING_KEY_FILE
+
+
+@click.command("keygen")
+@click.option(
+    "--out",
+    type=FILE,
+    help="private key file (default: signing_key.json in the zkreceipt home)",
+)
+@click.option("--force", is_flag=True, help="replace an existing key file")
+@reports_bad_input
+def keygen_command(out: str | None, force: bool) -> None:
+    """Create an Ed25519 signing key (0600) and its public key file (KEY.pub.json); print the key id."""
+    path = Path(out) if out else default_signing_key_path()
+    public_path = path.with_name(f"{path.stem}.pub.json")
+    for target in (path, public_path):
+        if target.exists() and not force:
+            raise KeyFileError(f"{target}: already exists (use --force to replace it)")
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    key = generate_signing_key()
+    save_signing_key(key, path, overwrite=force)
+    save_verify_key(key.verify_key, public_path, overwrite=force)
+    key_id = ed25519_key_id(key.verify_key)
+    with ReceiptStore() as store:
+        public_hex = bytes(key.verify_key).hex()
+        store.add_key(
+            KeyRecord(
+                key_id,
+                ED25519_ALGORITHM,
+                public_hex,
+                "signing key",
+                str(path.resolve()),
+            )
+        )
+    click.echo(key_id)
+    click.echo(
+        f"wrote {path} (private: keep it secret) and {public_path} (public)", err=True
+    )
+
+
+@click.command("sign")
+@click.argument("receipt_file", type=FILE)
+@click.option(
+    "--key",
+    "key_file",
+    type=FILE,
+    help="signing key file (default: signing_key.json in the zkreceipt home)",
+)
+@click.option(
+    "--out", type=FILE, help="signed receipt file (default: RECEIPT.signed.json)"
+)
+@click.option(
+    "--rates",
+    type=FILE,
+    help="rate table JSON (default: $ZKRECEIPT_RATES or the built-in rates)",
+)
+@reports_bad_input
+def sign_command(
+    receipt_file: str, key_file: str | None, out: str | None, rates: str | None
+) -> None:
+    """Sign RECEIPT_FILE (its price must be units × rate) and write the signed receipt."""
+    receipt = read_receipt_file(receipt_file)
+    key = load_signing_key(key_file or default_signing_key_path())
+    signed = sign_receipt(receipt, key, active_rate_table(rates))
+    source = Path(receipt_file)
+    target = Path(out) if out else source.with_name(f"{source.stem}.signed.json")
+    write_file_atomically(
+        target, receipt_to_json(signed).encode("utf-8"), private=False, overwrite=True
+    )
+    click.echo(
+        f"signed {signed.receipt_id} with key {ed25519_key_id(key.verify_key)}: wrote {target}"
+    )
+
+
+def _list_receipts(
+    client: str | None, provider: str | None, model: str | None, as_json: bool
+) -> None:
+    with ReceiptStore() as store:
+        receipts = store.find_receipts(client=client, provider=provider, model=model)
+    if as_json:
+        click.echo(
+            json.dumps([receipt_to_dict(receipt) for receipt in receipts], indent=1)
+        )
+        return
+    for r in receipts:
+        click.echo(
+            f"{r.receipt_id}\t{r.client}\t{r.provider}\t{r.model}\t{r.units} {r.unit_type}\t{r.price}"
+        )
+    click.echo(f"{len(receipts)} receipt(s)", err=True)
+
+
+def _show_receipt(receipt_id: str, as_json: bool) -> None:
+    with ReceiptStore() as store:
+        record = store.show_receipt(receipt_id)
+    bundles = [
+        {"bundle_id": b.bundle_id, "kind": b.kind, "created_at": b.created_at}
+        for b in record.proof_bundles
+    ]
+    if as_json:
+        document = {
+            "receipt": receipt_to_dict(record.receipt),
+            "stored_at": record.stored_at,
+            "proof_bundles": bundles,
+        }
+        click.echo(json.dumps(document, indent=1))
+        return
+    click.echo(receipt_to_json(record.receipt), nl=False)
+    click.echo(f"stored at {record.stored_at}; {len(bundles)} proof bundle(s)")
+    for bundle in bundles:
+        click.echo(
+            f"  bundle {bundle['bundle_id']} ({bundle['kind']}) created at {bundle['created_at']}"
+        )
+
+
+def _make_store_group(name: str, help_text: str) -> click.Group:
+    """A group with ``list`` and ``show``: registered as both ``receipts`` and ``receipt``."""
+
+    @click.group(name, help=help_text)
+    def group() -> None:
+        pass
+
+    @group.command("list")
+    @click.option("--client", help="only receipts of this client")
+    @click.option("--provider", help="only receipts of this provider")
+    @click.option("--model", help="only receipts of this model")
+    @click.option("--json", "as_json", is_flag=True, help="JSON output")
+    @reports_bad_input
+    def list_command(
+        client: str | None, provider: str | None, model: str | None, as_json: bool
+    ) -> None:
+        """List stored receipts, oldest first."""
+        _list_receipts(client, provider, model, as_json)
+
+    @group.command("show")
+    @click.argument("receipt_id")
+    @click.option("--json", "as_json", is_flag=True, help="JSON output")
+    @reports_bad_input
+    def show_command(receipt_id: str, as_json: bool) -> None:
+        """Show a stored receipt and its proof bundles."""
+        _show_receipt(receipt_id, as_json)
+
+    return group
+
+
+receipts_group = _make_store_group(
+    "receipts", "Receipts in the store ($ZKRECEIPT_HOME/zkreceipt.db)."
+)
+receipt_group = _make_store_group(
+    "receipt", "One receipt in the store (alias of ``receipts``)."
+)
+
+
+def receipt_cli_commands() -> list[click.Command]:
+    """Every command of the receipt workflow, for the root group to register."""
+    from .bundle_commands import (
+        export_verifier_command,
+        inspect_command,
+        prove_batch_command,
+        prove_command,
+        setup_command,
+        verify_batch_command,
+        verify_command,
+    )
+    from .demo_command import demo_command
+
+    return [
+        keygen_command,
+        sign_command,
+        receipts_group,
+        receipt_group,
+        setup_command,
+        prove_command,
+        verify_command,
+        prove_batch_command,
+        verify_batch_command,
+        export_verifier_command,
+        inspect_command,
+        demo_command,
+    ]
