@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import secrets
 
+import numpy as np
 import pytest
 from curve_helpers import (
     GROUPS,
@@ -18,7 +19,7 @@ from curve_helpers import (
 )
 from py_ecc import optimized_bn128 as ob
 
-from zkreceipt.curve import plain
+from zkreceipt.curve import _msm_kernels, plain
 from zkreceipt.curve.g1 import G1Points
 from zkreceipt.curve.g2 import G2Points
 from zkreceipt.curve.pippenger import default_window, msm, msm_many, window_count
@@ -176,3 +177,19 @@ def test_random_scalars_are_not_trivially_structured() -> None:
     bases = known_log_points(group, logs)
     for p, a in zip(bases.points.to_ints(), logs):
         assert p == plain.multiply(plain.G1, plain.G1.generator, a)
+
+
+@pytest.mark.parametrize("c", [1, 2, 5, 8, 13, 16, 20, 24])
+def test_compiled_signed_digits_match_the_plain_recoding(c: int) -> None:
+    """Digits computed per window (carry found by looking down) equal the sequential recoding,
+    including carry chains through digits equal to 2^(c−1)."""
+    windows = window_count(c)
+    half = 1 << (c - 1)
+    chain = sum(half << (c * w) for w in range(253 // c))  # every window exactly half
+    scalars = [0, 1, R - 1, R - 2, (R - 1) // 2, chain % R, (chain + 1) % R, (chain << 1) % R]
+    scalars += [((1 << (c * 3)) - 1) % R] + random_scalars(8)
+    k = Fr.from_ints(scalars).to_standard_words()
+    digits = np.empty(windows * len(scalars), dtype=np.int32)
+    _msm_kernels.task_digits(k, len(scalars), 0, 0, c, 0, digits)
+    got = digits.reshape(windows, len(scalars)).T.tolist()
+    assert got == [plain.signed_digits(s, c, windows) for s in scalars]

@@ -8,12 +8,14 @@ multi-scalar multiplication and ``msm_many`` runs K of them over shared bases;
 
 from __future__ import annotations
 
+from .fixed_base import FixedBaseTable
 from .g1 import G1Points
 from .g2 import G2Points
 from .pairing import PreparedG2, pairing_check, pairing_checks, prepare_g2
 from .pippenger import msm, msm_many
 
 __all__ = [
+    "FixedBaseTable",
     "G1Points",
     "G2Points",
     "PreparedG2",

@@ -2,7 +2,7 @@
 
 Shapes: points are affine ``(m, 2, 4)`` (G1) / ``(m, 2, 2, 4)`` (G2) uint64,
 Montgomery, infinity = zeros; Jacobian results ``(t, 3, 4)`` / ``(t, 3, 2, 4)``;
-scalars ``(m, 4)`` uint64 standard-form words; digits int32.
+scalars ``(m, 4)`` uint64 standard-form words; signed digits int32, computed per task.
 
 A *task* sums one run of points weighted by one run of signed digits in
 [−2^(c−1), 2^(c−1)]: the points are sorted into 2^(c−1) buckets by |digit|
@@ -10,8 +10,9 @@ A *task* sums one run of points weighted by one run of signed digits in
 **batched affine additions** — all pairs of all buckets in one round share a
 single field inversion — and the buckets are combined by the running-sum trick
 (Σ_b b·B_b with two additions per bucket). Tasks are independent and run on all
-cores (``prange``); ``pippenger.py`` and ``fixed_base.py`` describe tasks as offsets
-into their point and digit arrays and combine the per-task results.
+cores (``prange``); ``pippenger.py`` and ``fixed_base.py`` describe tasks as runs of
+point rows with the scalars and window their digits come from, and combine the
+per-task results.
 """
 
 from __future__ import annotations
@@ -38,37 +39,58 @@ from ._group_kernels import to_affine
 from ._prefetch import prefetch_row
 
 
-@njit(cache=True)
-def signed_digits(k, c, windows, out):  # type: ignore[no-untyped-def]
-    """Signed base-2^c digits: out[i // n, w, i % n] for scalar row i of k, window w (LSB first).
+@njit(inline="always", cache=True)
+def _window_bits(k, i, w, c):  # type: ignore[no-untyped-def]
+    """Bits c·w … c·w + c − 1 of scalar row i (0 beyond 256 bits)."""
+    bit = w * c
+    word = bit >> 6
+    off = bit & 63
+    v = uint64(0)
+    if word < 4:
+        v = k[i, word] >> uint64(off)
+        if off + c > 64 and word + 1 < 4:
+            v |= k[i, word + 1] << uint64(64 - off)
+    return np.int64(v & uint64((1 << c) - 1))
 
-    ``out`` is (K, windows, n) int32 with K·n = len(k). Digits lie in [−2^(c−1), 2^(c−1)];
-    windows·c ≥ 255 guarantees no carry is left for scalars below 2^254.
+
+@njit(inline="always", cache=True)
+def signed_digit(k, i, w, c):  # type: ignore[no-untyped-def]
+    """Digit w of the signed base-2^c expansion of scalar row i, in [−2^(c−1), 2^(c−1)].
+
+    Recoding: d_w = raw_w + carry_w, minus 2^c (with a carry out) when it exceeds 2^(c−1).
+    The carry into window w is found by looking down from window w − 1: a raw digit above
+    2^(c−1) carries, one below does not, one equal passes its own carry on. So each digit
+    costs about two bit extractions and no digit table is stored. Windows·c ≥ 255 leaves
+    no carry for scalars below 2^254.
     """
-    n = out.shape[2]
-    half = 1 << (c - 1)
-    full = 1 << c
-    mask = uint64(full - 1)
-    for i in range(k.shape[0]):
-        row = i // n
-        col = i - row * n
-        carry = 0
-        for w in range(windows):
-            bit = w * c
-            word = bit >> 6
-            off = bit & 63
-            v = uint64(0)
-            if word < 4:
-                v = k[i, word] >> uint64(off)
-                if off + c > 64 and word + 1 < 4:
-                    v |= k[i, word + 1] << uint64(64 - off)
-            d = np.int64(v & mask) + carry
-            if d > half:
-                d -= full
-                carry = 1
-            else:
-                carry = 0
-            out[row, w, col] = d
+    half = np.int64(1) << (c - 1)
+    carry = 0
+    j = w - 1
+    while j >= 0:
+        raw = _window_bits(k, i, j, c)
+        if raw != half:
+            carry = 1 if raw > half else 0
+            break
+        j -= 1
+    d = _window_bits(k, i, w, c) + carry
+    if d > half:
+        d -= np.int64(1) << c
+    return d
+
+
+@njit(cache=True)
+def task_digits(k, n, scalar_base, window_base, c, first_row, out):  # type: ignore[no-untyped-def]
+    """out[t] = digit of virtual row r = first_row + t of a task:
+    scalar k[scalar_base + r mod n], window window_base + r div n."""
+    w = first_row // n
+    i = first_row - w * n
+    w += window_base
+    for t in range(out.shape[0]):
+        out[t] = signed_digit(k, scalar_base + i, w, c)
+        i += 1
+        if i == n:
+            i = 0
+            w += 1
 
 
 #: Pairs added per shared inversion: small enough for the gathered pairs to stay in L2.
@@ -101,40 +123,48 @@ def _flush(pairs, den, prefix, count, acc, work, dest):  # type: ignore[no-untyp
 
 
 @njit(cache=True)
-def accumulate(points, digits, nbuckets, out):  # type: ignore[no-untyped-def]
-    """out[b] = Σ sign(d_i)·P_i over the i with |d_i| = b + 1 (affine; empty bucket = zeros).
+def accumulate(points, digits, group_size, nbuckets, out):  # type: ignore[no-untyped-def]
+    """Bucket sums of signed digits: entry t adds sign(d_t)·points[t mod group_size] to bucket
+    (t div group_size)·nbuckets + |d_t| − 1 of ``out`` (affine; empty buckets = zeros).
 
-    A counting sort lists each bucket's signed point indices; then rounds of pairwise
-    batched affine additions halve every bucket's run. Pairs are gathered in chunks of
-    ``CHUNK_PAIRS`` (the only random reads are the first round's), and each chunk
-    shares one inversion. Round 1 reads the points through the index list and writes
-    bucket b's partial sums to work[wstart[b]:]; later rounds work in place there.
+    Entries come in groups of ``group_size`` (one group per window of a plain MSM, so its
+    windows share the tree below and its inversions); ``out`` has one run of ``nbuckets``
+    buckets per group. A counting sort lists each bucket's signed point indices; then
+    rounds of pairwise batched affine additions halve every bucket's run. Pairs are
+    gathered in chunks of ``CHUNK_PAIRS`` (the only random reads are the first round's,
+    prefetched), and each chunk shares one inversion. Round 1 reads the points through
+    the index list and writes bucket b's partial sums to work[wstart[b]:]; later rounds
+    work in place there.
     """
-    m = min(points.shape[0], digits.shape[0])
-    length = np.zeros(nbuckets, dtype=np.int64)
-    for t in range(m):
-        d = digits[t]
-        if d != 0:
-            length[abs(d) - 1] += 1
-    start = np.empty(nbuckets, dtype=np.int64)
-    wstart = np.empty(nbuckets, dtype=np.int64)
+    m = digits.shape[0]
+    total_buckets = out.shape[0]
+    length = np.zeros(total_buckets, dtype=np.int64)
+    for g0 in range(0, m, group_size):
+        base = (g0 // group_size) * nbuckets - 1
+        for t in range(g0, min(m, g0 + group_size)):
+            d = digits[t]
+            if d != 0:
+                length[base + abs(d)] += 1
+    start = np.empty(total_buckets, dtype=np.int64)
+    wstart = np.empty(total_buckets, dtype=np.int64)
     total = 0
     wtotal = 0
-    for b in range(nbuckets):
+    for b in range(total_buckets):
         start[b] = total
         total += length[b]
         wstart[b] = wtotal
         wtotal += (length[b] + 1) // 2
     order = np.empty(total, dtype=np.int64)
     fill = start.copy()
-    for t in range(m):
-        d = digits[t]
-        if d > 0:
-            order[fill[d - 1]] = t + 1
-            fill[d - 1] += 1
-        elif d < 0:
-            order[fill[-d - 1]] = -(t + 1)
-            fill[-d - 1] += 1
+    for g0 in range(0, m, group_size):
+        base = (g0 // group_size) * nbuckets - 1
+        for t in range(g0, min(m, g0 + group_size)):
+            d = digits[t]
+            if d != 0:
+                b = base + abs(d)
+                row = t - g0 + 1
+                order[fill[b]] = row if d > 0 else -row
+                fill[b] += 1
 
     work = np.empty((wtotal,) + points.shape[1:], dtype=np.uint64)
     pairs = np.empty((2 * CHUNK_PAIRS,) + points.shape[1:], dtype=np.uint64)
@@ -142,9 +172,9 @@ def accumulate(points, digits, nbuckets, out):  # type: ignore[no-untyped-def]
     prefix = np.empty_like(den)
     dest = np.empty(CHUNK_PAIRS, dtype=np.int64)
     one = coord_one(points)
-    active = np.empty(nbuckets, dtype=np.int64)
+    active = np.empty(total_buckets, dtype=np.int64)
     n_active = 0
-    for b in range(nbuckets):
+    for b in range(total_buckets):
         if length[b] >= 1:
             active[n_active] = b
             n_active += 1
@@ -197,7 +227,7 @@ def accumulate(points, digits, nbuckets, out):  # type: ignore[no-untyped-def]
         first = False
 
     zero = coord_zero(points)
-    for b in range(nbuckets):
+    for b in range(total_buckets):
         if length[b] > 0:
             affine_store(out, b, affine_load(work, wstart[b]))
         else:
@@ -216,16 +246,31 @@ def bucket_sum(buckets):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, parallel=True)
-def run_tasks(points, digits, nbuckets, point_start, digit_row, digit_start, length, out):  # type: ignore[no-untyped-def]
-    """out[t] = Σ_i d_i·P_i for task t: points[point_start[t] + i], digits[digit_row[t], digit_start[t] + i],
-    i < length[t]. Tasks run in parallel, each with its own buckets."""
-    for t in prange(point_start.shape[0]):
-        p0 = point_start[t]
-        d0 = digit_start[t]
+def run_tasks(points, fixed, k, n, c, row_start, length, scalar_base, window_base, out):  # type: ignore[no-untyped-def]
+    """Per-task sums over virtual rows r ∈ [row_start[t], row_start[t] + length[t]): row r
+    weighs a point by digit window_base[t] + r div n of scalar k[scalar_base[t] + r mod n].
+
+    Plain MSM (``fixed`` False): the point of row r is points[r mod n] (the n bases), and
+    each window is kept apart: out[t, g] is the sum of the task's g-th window
+    (a task spans out.shape[1] windows; rows past the last window have zero digits).
+    Fixed base (``fixed`` True): ``points`` is the table, row r uses points[r]
+    (= 2^(c·w)·P_i), windows mix, and out[t, 0] is the task's whole sum.
+    Tasks run in parallel, each with its own digits (computed on the fly) and buckets.
+    """
+    nbuckets = 1 << (c - 1)
+    for t in prange(row_start.shape[0]):
+        r0 = row_start[t]
         count = length[t]
-        buckets = np.empty((nbuckets,) + points.shape[1:], dtype=np.uint64)
-        accumulate(points[p0 : p0 + count], digits[digit_row[t], d0 : d0 + count], nbuckets, buckets)
-        jac_store(out, t, bucket_sum(buckets))
+        digits = np.empty(count, dtype=np.int32)
+        task_digits(k, n, scalar_base[t], window_base[t], c, r0, digits)
+        groups = out.shape[1]
+        buckets = np.empty((groups * nbuckets,) + points.shape[1:], dtype=np.uint64)
+        if fixed:
+            accumulate(points[r0 : r0 + count], digits, max(count, 1), nbuckets, buckets)
+        else:
+            accumulate(points, digits, n, nbuckets, buckets)
+        for g in range(groups):
+            jac_store(out[t], g, bucket_sum(buckets[g * nbuckets : (g + 1) * nbuckets]))
 
 
 @njit(cache=True)

@@ -34,7 +34,6 @@ from ._params import below_q
 from .pippenger import (
     check_window,
     combine,
-    digits_for,
     run_tasks,
     scalar_matrix,
     window_count,
@@ -128,21 +127,22 @@ class FixedBaseTable(Generic[P]):
             return self.group.infinity(0)
         if n == 0:
             return self.group.infinity(count)
-        digits = digits_for(k, count, n, self.window).reshape(count, self.windows * n)
         total = self.windows * n
         chunks = max(1, -(-numba.get_num_threads() // count))
         size = -(-total // chunks)
         starts = np.arange(chunks) * size
-        lengths = np.minimum(size, total - starts)
         partial = run_tasks(
             self.group,
             self.table,
-            digits,
+            True,
+            k,
+            n,
             self.window,
-            point_start=np.tile(starts, count),
-            digit_row=np.repeat(np.arange(count), chunks),
-            digit_start=np.tile(starts, count),
-            length=np.tile(lengths, count),
+            1,
+            row_start=np.tile(starts, count),
+            length=np.tile(np.minimum(size, total - starts), count),
+            scalar_base=np.repeat(np.arange(count) * n, chunks),
+            window_base=np.zeros(count * chunks),
         )
         return combine(self.group, partial, count, 0)
 

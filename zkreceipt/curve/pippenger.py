@@ -1,18 +1,20 @@
 """Multi-scalar multiplication Σ kᵢ·Pᵢ over G1 or G2 (Pippenger, signed digits).
 
 ``msm(points, scalars)`` returns one point (a vector of length 1);
-``msm_many(points, [scalars_1, …, scalars_K])`` returns K points, sharing the
-digit extraction and running the K·W window tasks on all cores. For bases reused
+``msm_many(points, [scalars_1, …, scalars_K])`` returns K points over the same
+bases, with the K MSMs' window tasks spread over all cores. For bases reused
 across many MSMs (a proving key's), ``fixed_base.FixedBaseTable`` removes the
-doublings and all but one bucket reduction per MSM.
+doublings and all but one bucket reduction per core and MSM.
 
 Algorithm: scalars are cut into W = ⌈255/c⌉ signed base-2^c digits in
 [−2^(c−1), 2^(c−1)] (2^(c−1) buckets, half of the unsigned count; 255 bits so
-the last carry always fits). Each window is a task of ``_msm_kernels``: bucket
-sort, bucket sums by batched affine additions (one inversion per round for all
-buckets), running-sum reduction in Jacobian coordinates. Windows run in
-parallel; the results are combined by Horner's rule with c doublings per window.
-The window c minimizes a cost model calibrated on this machine (see
+the last carry always fits), computed on the fly. The windows of an MSM are split
+into one task per core (``_msm_kernels.run_tasks``); a task sorts its windows'
+(point, digit) entries into buckets and sums every bucket by a tree of batched
+affine additions, one inversion per 1,024 additions across all its windows and
+buckets, then reduces each window's buckets by running sums in Jacobian
+coordinates. The window sums are combined by Horner's rule with c doublings per
+window. The window c minimizes a cost model calibrated on this machine (see
 :func:`default_window`). The plain twin is ``plain.pippenger_msm`` /
 ``plain.naive_msm``.
 """
@@ -33,6 +35,9 @@ P = TypeVar("P", bound=PointVector)
 
 #: Scalar bits covered by the signed digits (r < 2^254, plus room for the last carry).
 DIGIT_BITS = 255
+#: Most (point, window) entries one task sorts into buckets (bounds its scratch memory:
+#: about 48 bytes per entry for G1, 80 for G2).
+MAX_TASK_ENTRIES = 1 << 15
 MIN_WINDOW = 1
 MAX_WINDOW = 24
 
@@ -78,41 +83,35 @@ def scalar_matrix(scalars_list: Sequence[Scalars], n: int) -> np.ndarray:
     return np.concatenate(rows)
 
 
-def digits_for(k: np.ndarray, count: int, n: int, c: int) -> np.ndarray:
-    """(count, W, n) int32 signed digits of ``count`` scalar vectors of length n."""
-    windows = window_count(c)
-    digits = np.empty((count, windows, n), dtype=np.int32)
-    mk.signed_digits(np.ascontiguousarray(k), c, windows, digits)
-    return digits
-
-
 def run_tasks(
     cls: type[PointVector],
-    bases: np.ndarray,
-    digits: np.ndarray,
+    points: np.ndarray,
+    fixed: bool,
+    k: np.ndarray,
+    n: int,
     c: int,
-    point_start: np.ndarray,
-    digit_row: np.ndarray,
-    digit_start: np.ndarray,
+    groups: int,
+    row_start: np.ndarray,
     length: np.ndarray,
+    scalar_base: np.ndarray,
+    window_base: np.ndarray,
 ) -> np.ndarray:
-    """Jacobian (T, 3, …) sums of T tasks over affine ``bases`` and 2-D ``digits``.
-
-    Task t: Σ_{i < length[t]} digits[digit_row[t], digit_start[t] + i]·bases[point_start[t] + i]
-    (see ``_msm_kernels.run_tasks``); the tasks run in parallel.
-    """
-    partial = np.empty(cls.spec.jacobian_shape(point_start.shape[0]), dtype=np.uint64)
+    """Jacobian (T·groups, 3, …) sums of T tasks (see ``_msm_kernels.run_tasks``), run in parallel."""
+    tasks = row_start.shape[0]
+    partial = np.empty((tasks, *cls.spec.jacobian_shape(groups)), dtype=np.uint64)
     mk.run_tasks(
-        bases,
-        digits,
-        1 << (c - 1),
-        point_start.astype(np.int64),
-        digit_row.astype(np.int64),
-        digit_start.astype(np.int64),
+        points,
+        fixed,
+        np.ascontiguousarray(k),
+        n,
+        c,
+        row_start.astype(np.int64),
         length.astype(np.int64),
+        scalar_base.astype(np.int64),
+        window_base.astype(np.int64),
         partial,
     )
-    return partial
+    return partial.reshape(cls.spec.jacobian_shape(tasks * groups))
 
 
 def combine(cls: type[P], partial: np.ndarray, count: int, shift: int) -> P:
@@ -124,7 +123,12 @@ def combine(cls: type[P], partial: np.ndarray, count: int, shift: int) -> P:
 
 
 def msm_many(points: P, scalars_list: Sequence[Scalars], window: int | None = None) -> P:
-    """K MSMs over the same bases: [Σᵢ k_{j,i}·Pᵢ for each j], as a vector of length K."""
+    """K MSMs over the same bases: [Σᵢ k_{j,i}·Pᵢ for each j], as a vector of length K.
+
+    Each MSM's W windows are split into as few tasks as keep all cores busy (and each
+    task's entry count under ``MAX_TASK_ENTRIES``); a task's windows share one addition
+    tree, so small MSMs still amortize their inversions.
+    """
     n, count = len(points), len(scalars_list)
     k = scalar_matrix(scalars_list, n)
     if count == 0:
@@ -132,18 +136,23 @@ def msm_many(points: P, scalars_list: Sequence[Scalars], window: int | None = No
     if n == 0:
         return type(points).infinity(count)
     c = check_window(window) if window is not None else default_window(n)
-    digits = digits_for(k, count, n, c)
-    windows = digits.shape[1]
-    tasks = count * windows
+    windows = window_count(c)
+    per_msm = max(-(-numba.get_num_threads() // count), -(-windows * n // MAX_TASK_ENTRIES))
+    per_msm = min(per_msm, windows)
+    groups = -(-windows // per_msm)  # windows per task (the last task's extra windows are zero)
+    tasks = count * per_msm
     partial = run_tasks(
         type(points),
         np.ascontiguousarray(points.xy),
-        digits.reshape(tasks, n),
+        False,
+        k,
+        n,
         c,
-        point_start=np.zeros(tasks),
-        digit_row=np.arange(tasks),
-        digit_start=np.zeros(tasks),
-        length=np.full(tasks, n),
+        groups,
+        row_start=np.zeros(tasks),
+        length=np.full(tasks, groups * n),
+        scalar_base=np.repeat(np.arange(count) * n, per_msm),
+        window_base=np.tile(np.arange(per_msm) * groups, count),
     )
     return combine(type(points), partial, count, c)
 
