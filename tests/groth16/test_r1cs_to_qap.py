@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 
 import pytest
+from groth16_helpers import cube_r1cs, cube_witness
 
 from zkreceipt.field import Fr
 from zkreceipt.groth16.r1cs_to_qap import (
@@ -15,27 +16,9 @@ from zkreceipt.groth16.r1cs_to_qap import (
     quotient_evaluations,
     wire_polynomials_at,
 )
-from zkreceipt.r1cs import R1CS, SparseMatrix
+from zkreceipt.r1cs import SparseMatrix
 
 R = Fr.modulus
-
-
-def cube_circuit() -> R1CS:
-    """Wires [1, out, x, x2, x3]: x·x = x2, x2·x = x3, (x3 + x + 5)·1 = out."""
-    a = [(0, 2, 1), (1, 3, 1), (2, 4, 1), (2, 2, 1), (2, 0, 5)]
-    b = [(0, 2, 1), (1, 2, 1), (2, 0, 1)]
-    c = [(0, 3, 1), (1, 4, 1), (2, 1, 1)]
-    return R1CS(
-        n_wires=5,
-        n_public=1,
-        a=SparseMatrix.from_entries(a, 3, 5),
-        b=SparseMatrix.from_entries(b, 3, 5),
-        c=SparseMatrix.from_entries(c, 3, 5),
-    )
-
-
-def witness_for(x: int) -> list[int]:
-    return [1, (x**3 + x + 5) % R, x, x * x % R, x**3 % R]
 
 
 def test_domain_size_matches_snarkjs_rule() -> None:
@@ -47,15 +30,15 @@ def test_domain_size_matches_snarkjs_rule() -> None:
 
 
 def test_input_consistency_rows_are_appended() -> None:
-    qap = qap_matrices(cube_circuit())
-    assert qap.a.n_rows == 3 + 2 and qap.b.n_rows == 5
-    aw = qap.a.mul_vector(Fr.from_ints(witness_for(3))).to_ints()
-    assert aw[3:] == [1, 35]  # rows for wire 0 (the constant) and the public output
+    qap = qap_matrices(cube_r1cs())
+    assert qap.a.n_rows == 3 + 3 and qap.b.n_rows == 6
+    aw = qap.a.mul_vector(Fr.from_ints(cube_witness(3, 5))).to_ints()
+    assert aw[3:] == [1, 35, 5]  # rows for wire 0 (the constant), the output and the public offset
 
 
 def qap_identity_holds(witness: list[int]) -> bool:
     """Σ P(odd points)·L_odd(τ) == A(τ)·B(τ) − C(τ) for the real C matrix."""
-    r1cs = cube_circuit()
+    r1cs = cube_r1cs()
     qap = qap_matrices(r1cs)
     n = qap.domain_size
     tau = secrets.randbelow(R)
@@ -70,12 +53,12 @@ def qap_identity_holds(witness: list[int]) -> bool:
 
 
 def test_quotient_matches_qap_for_a_satisfying_witness() -> None:
-    assert qap_identity_holds(witness_for(3))
-    assert qap_identity_holds(witness_for(R - 1))
+    assert qap_identity_holds(cube_witness(3, 5))
+    assert qap_identity_holds(cube_witness(R - 1, R - 2))
 
 
 def test_quotient_identity_fails_for_a_bad_witness() -> None:
-    bad = witness_for(3)
+    bad = cube_witness(3, 5)
     bad[1] += 1
     assert not qap_identity_holds(bad)
 
