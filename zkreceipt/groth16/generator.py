@@ -8,12 +8,12 @@ ceremony (a ``.ptau`` and phase-2 contributions).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from ..curve import G1Points, G2Points
 from ..field import Fr
 from ..r1cs import R1CS, SparseMatrix
 from .data_structures import ProvingKey, VerifyingKey
-from typing import TypeVar
-
 from .r1cs_to_qap import lagrange_at, odd_lagrange_at, qap_matrices, wire_polynomials_at
 
 
