@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from .. import __version__
@@ -26,4 +28,7 @@ for command in receipt_cli_commands():
 
 
 def main() -> None:
+    # Idle OpenMP worker threads otherwise spin after each parallel kernel, taking a core
+    # from other processes on small machines; the runtime reads this when it first starts.
+    os.environ.setdefault("OMP_WAIT_POLICY", "passive")
     cli(prog_name="zkreceipt")
