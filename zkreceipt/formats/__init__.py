@@ -6,6 +6,7 @@ Binary files share the iden3 container (:mod:`.binfile`); one module per file ty
 * :mod:`.wtns_file`: ``.wtns`` ↔ Fr vector (:func:`read_wtns`, :func:`write_wtns`)
 * :mod:`.zkey_file`: snarkjs Groth16 ``.zkey`` ↔ :class:`Groth16Zkey` (:func:`read_zkey`, :func:`write_zkey`)
 * :mod:`.ptau_file`: snarkjs ``.ptau`` (:class:`PtauReader`, :func:`read_ptau`)
+* :mod:`.sym_file`: circom ``.sym`` signal names (:func:`read_sym` → :class:`SymbolTable`)
 * :mod:`.snarkjs_json`: verification key, proof and public-signal JSON
 
 Every reader treats its input as untrusted and raises a
@@ -17,6 +18,7 @@ from __future__ import annotations
 from .binfile import BinFileError, InvalidFieldElementError, InvalidPointError, TruncatedFileError
 from .ptau_file import Ptau, PtauHeader, PtauReader, PtauTooSmallError, read_ptau
 from .r1cs_file import R1csFile, R1csHeader, read_r1cs, write_r1cs
+from .sym_file import SymbolTable, SymFileError, read_sym
 from .wtns_file import read_wtns, write_wtns
 from .zkey_file import (
     Groth16Zkey,
@@ -38,12 +40,15 @@ __all__ = [
     "PtauTooSmallError",
     "R1csFile",
     "R1csHeader",
+    "SymFileError",
+    "SymbolTable",
     "TruncatedFileError",
     "ZkeyCoefficients",
     "ZkeyContribution",
     "ZkeyContributions",
     "read_ptau",
     "read_r1cs",
+    "read_sym",
     "read_wtns",
     "read_zkey",
     "write_r1cs",

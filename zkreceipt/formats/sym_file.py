@@ -1,0 +1,140 @@
+"""circom symbol files, ``.sym``: the name of every signal and the witness wire it landed on.
+
+``circom --sym`` writes one text line per signal label, ``labelId,wireId,componentId,name``:
+
+* ``labelId``: the label index (the ids the ``.r1cs`` wire-to-label map, section 3, refers to),
+  strictly increasing;
+* ``wireId``: the signal's position in the witness after circom's simplification, or −1 when
+  the signal was eliminated (it equals another signal or a constant);
+* ``componentId``: the template instance that declares the signal;
+* ``name``: the dotted signal path, e.g. ``main.enough.lt.in[1]``.
+
+This is what ``snarkjs r1cs print`` and ``wtns debug`` read to name wires. The file is
+untrusted: every line is checked and a bad one raises :class:`SymFileError` naming the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from ..errors import FileAccessError, FormatError
+from .binfile import PathLike
+
+#: ``wireId`` of a signal circom eliminated.
+ELIMINATED = -1
+#: Largest id accepted (ids are held as int64; circom's are u32/u64 counts far below this).
+MAX_ID = (1 << 63) - 1
+
+
+class SymFileError(FormatError):
+    """A ``.sym`` file that is not what circom writes."""
+
+
+@dataclass(frozen=True, eq=False)
+class SymbolTable:
+    """The signals of a circom circuit, one entry per ``.sym`` line, in file order.
+
+    ``label_ids``, ``wire_ids``, ``component_ids``: (n,) int64 (``wire_ids`` −1 where the
+    signal was eliminated); ``names``: the n dotted signal names.
+    """
+
+    label_ids: np.ndarray
+    wire_ids: np.ndarray
+    component_ids: np.ndarray
+    names: tuple[str, ...]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    @cached_property
+    def _wire_by_name(self) -> dict[str, int]:
+        return {name: int(wire) for name, wire in zip(self.names, self.wire_ids, strict=True)}
+
+    def wire_of(self, name: str) -> int | None:
+        """The witness wire of signal ``name``; None when circom eliminated it.
+
+        Raises KeyError for a name the circuit does not have.
+        """
+        wire = self._wire_by_name[name]
+        return None if wire == ELIMINATED else wire
+
+    @cached_property
+    def wire_names(self) -> dict[int, str]:
+        """Wire → the first signal name circom gave it (several signals may share a wire)."""
+        names: dict[int, str] = {}
+        for name, wire in zip(self.names, self.wire_ids.tolist(), strict=True):
+            if wire != ELIMINATED:
+                names.setdefault(wire, name)
+        return names
+
+    def wire_name(self, wire: int) -> str:
+        """A readable name for ``wire``: its signal name, ``one`` for wire 0, else ``wire<i>``."""
+        if wire == 0:
+            return "one"
+        return self.wire_names.get(wire, f"wire{wire}")
+
+
+def _parse_id(text: str, what: str, where: str, minimum: int) -> int:
+    try:
+        value = int(text, 10)
+    except ValueError:
+        raise SymFileError(f"{where}: {what} {text!r} is not an integer") from None
+    if not minimum <= value <= MAX_ID:
+        raise SymFileError(f"{where}: {what} {value} is out of range")
+    return value
+
+
+def parse_sym(text: str, source: str = "<sym>", *, n_wires: int | None = None) -> SymbolTable:
+    """Parse ``.sym`` text. ``n_wires`` (from the ``.r1cs`` header), when given, bounds the wire ids."""
+    labels: list[int] = []
+    wires: list[int] = []
+    components: list[int] = []
+    names: list[str] = []
+    seen: set[str] = set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        where = f"{source}: line {number}"
+        if not line.strip():
+            continue
+        fields = line.split(",", 3)
+        if len(fields) != 4:
+            raise SymFileError(f"{where}: expected labelId,wireId,componentId,name, got {line[:80]!r}")
+        label = _parse_id(fields[0], "labelId", where, 0)
+        wire = _parse_id(fields[1], "wireId", where, ELIMINATED)
+        component = _parse_id(fields[2], "componentId", where, 0)
+        name = fields[3].strip()
+        if labels and label <= labels[-1]:
+            raise SymFileError(f"{where}: labelId {label} does not follow {labels[-1]} (ids must increase)")
+        if n_wires is not None and wire >= n_wires:
+            raise SymFileError(f"{where}: wireId {wire} is not below the circuit's {n_wires} wires")
+        if not name:
+            raise SymFileError(f"{where}: the signal name is empty")
+        if name in seen:
+            raise SymFileError(f"{where}: signal {name!r} appears twice")
+        seen.add(name)
+        labels.append(label)
+        wires.append(wire)
+        components.append(component)
+        names.append(name)
+    return SymbolTable(
+        np.array(labels, dtype=np.int64),
+        np.array(wires, dtype=np.int64),
+        np.array(components, dtype=np.int64),
+        tuple(names),
+    )
+
+
+def read_sym(path: PathLike, *, n_wires: int | None = None) -> SymbolTable:
+    """Read and validate a circom ``.sym`` file (see :func:`parse_sym`)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise FileAccessError(f"{path}: cannot read the symbol file ({error.strerror or error})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SymFileError(f"{path}: not UTF-8 text (byte {error.start})") from None
+    return parse_sym(text, str(path), n_wires=n_wires)
