@@ -2,15 +2,19 @@
 
 Solving validates the assignment (every declared input present, nothing
 unknown, arrays of the declared length, ints in [0, r)), runs the builder's
-steps in order with Python ints, reorders the values into the final wire order,
-and checks every constraint on the result (vectorized over the R1CS), so an
-assignment that breaks any assertion is refused with the constraint's name.
+steps in order, reorders the values into the final wire order, and checks every
+constraint on the result (vectorized over the R1CS), so an assignment that
+breaks any assertion is refused with the constraint's name.
+
+:func:`solve` runs the steps in compiled Montgomery arithmetic
+(``solver_compiled``); :func:`solve_plain`, its plain twin, runs them on Python ints.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -18,6 +22,7 @@ from ..field import FieldVector, Fr
 from ..r1cs import R1CS
 from .declarations import SignalLayout, Visibility
 from .errors import ConstraintViolation, WitnessInputError
+from .solver_compiled import CompiledProgram, compile_program, run_compiled
 from .solver_steps import DivisionByZero, Step
 from .variable import R
 
@@ -52,6 +57,11 @@ class SolverProgram:
     n_wires: int
     steps: tuple[Step, ...]
     final_order: tuple[int, ...] | None
+
+    @cached_property
+    def compiled(self) -> CompiledProgram:
+        """The steps flattened for the compiled interpreter (built on first use)."""
+        return compile_program(self.steps)
 
 
 def _check_element(name: str, value: object) -> int:
@@ -103,6 +113,28 @@ def solve(
     constraint_names: Sequence[str],
 ) -> Witness:
     """Fill every wire from ``assignment`` and check all constraints (see the module docstring)."""
+    inputs = read_assignment(signals, assignment)
+    values = np.zeros((program.n_wires, 4), dtype=np.uint64)
+    values[0] = Fr.ones(1).limbs[0]
+    if inputs:
+        values[list(inputs)] = Fr.from_ints(list(inputs.values())).limbs
+    try:
+        run_compiled(program.compiled, values)
+    except DivisionByZero as exc:
+        raise ConstraintViolation(exc.constraint, constraint_names[exc.constraint], "divides by zero") from None
+    if program.final_order is not None:
+        values = values[np.asarray(program.final_order, dtype=np.int64)]
+    return _checked(FieldVector(Fr, values), r1cs, signals, constraint_names)
+
+
+def solve_plain(
+    program: SolverProgram,
+    r1cs: R1CS,
+    signals: Sequence[SignalLayout],
+    assignment: Assignment,
+    constraint_names: Sequence[str],
+) -> Witness:
+    """:func:`solve` with the steps run on Python ints (the plain twin)."""
     values = [0] * program.n_wires
     values[0] = 1
     for wire, value in read_assignment(signals, assignment).items():
@@ -114,13 +146,21 @@ def solve(
         raise ConstraintViolation(exc.constraint, constraint_names[exc.constraint], "divides by zero") from None
     if program.final_order is not None:
         values = [values[wire] for wire in program.final_order]
-    vector = Fr.from_ints(values)
+    return _checked(Fr.from_ints(values), r1cs, signals, constraint_names)
+
+
+def _checked(
+    vector: FieldVector, r1cs: R1CS, signals: Sequence[SignalLayout], constraint_names: Sequence[str]
+) -> Witness:
+    """The witness of the final wire values, after checking every constraint."""
     bad = r1cs.first_unsatisfied(vector)
     if bad is not None:
         raise ConstraintViolation(bad, constraint_names[bad])
+    output_layouts = [layout for layout in signals if layout.visibility is Visibility.OUTPUT]
+    wanted = list(range(1, 1 + r1cs.n_public)) + [wire for layout in output_layouts for wire in layout.wires]
+    known = dict(zip(wanted, vector[np.array(wanted, dtype=np.int64)].to_ints(), strict=True))
     outputs: dict[str, OutputValue] = {}
-    for layout in signals:
-        if layout.visibility is Visibility.OUTPUT:
-            elements = [values[wire] for wire in layout.wires]
-            outputs[layout.name] = elements[0] if layout.count is None else elements
-    return Witness(vector, tuple(values[1 : 1 + r1cs.n_public]), outputs)
+    for layout in output_layouts:
+        elements = [known[wire] for wire in layout.wires]
+        outputs[layout.name] = elements[0] if layout.count is None else elements
+    return Witness(vector, tuple(known[wire] for wire in range(1, 1 + r1cs.n_public)), outputs)

@@ -37,7 +37,7 @@ class DivisionByZero(Exception):
 class ProductStep:
     """values[out] = left · right (the wire of a multiplication constraint)."""
 
-    __slots__ = ("out", "left", "right")
+    __slots__ = ("left", "out", "right")
 
     def __init__(self, out: int, left: Terms, right: Terms) -> None:
         self.out, self.left, self.right = out, left, right
@@ -49,7 +49,7 @@ class ProductStep:
 class QuotientStep:
     """values[out] = numerator / denominator; a zero denominator violates ``constraint``."""
 
-    __slots__ = ("out", "numerator", "denominator", "constraint")
+    __slots__ = ("constraint", "denominator", "numerator", "out")
 
     def __init__(self, out: int, numerator: Terms, denominator: Terms, constraint: int) -> None:
         self.out, self.numerator, self.denominator, self.constraint = out, numerator, denominator, constraint
@@ -81,7 +81,7 @@ class HintStep:
     ``len(outs) == 1``).
     """
 
-    __slots__ = ("function", "inputs", "outs", "description")
+    __slots__ = ("description", "function", "inputs", "outs")
 
     def __init__(
         self, function: HintFunction, inputs: tuple[Terms, ...], outs: tuple[int, ...], description: str
@@ -89,7 +89,12 @@ class HintStep:
         self.function, self.inputs, self.outs, self.description = function, inputs, outs, description
 
     def run(self, values: list[int]) -> None:
-        arguments = [evaluate(terms, values) for terms in self.inputs]
+        results = self.compute([evaluate(terms, values) for terms in self.inputs])
+        for wire, value in zip(self.outs, results, strict=True):
+            values[wire] = value
+
+    def compute(self, arguments: list[int]) -> list[int]:
+        """The hint's outputs for its argument values, checked: HintError if it fails or misbehaves."""
         try:
             result = self.function(arguments)
         except HintError:
@@ -100,10 +105,10 @@ class HintStep:
             result = [result]
         if isinstance(result, (str, bytes)) or not isinstance(result, Sequence) or len(result) != len(self.outs):
             raise HintError(f"{self.description} must return {len(self.outs)} field elements, got {result!r:.200}")
-        for index, (wire, value) in enumerate(zip(self.outs, result, strict=True)):
+        for index, value in enumerate(result):
             if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < R:
                 raise HintError(f"{self.description}: output {index} = {value!r:.100} is not an int in [0, r)")
-            values[wire] = int(value)
+        return [int(value) for value in result]
 
 
 Step = ProductStep | QuotientStep | LinearStep | HintStep

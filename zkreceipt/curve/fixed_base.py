@@ -17,6 +17,7 @@ the table itself, every table point on the curve, and a few rows recomputed.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import secrets
@@ -29,6 +30,7 @@ import numba
 import numpy as np
 
 from ..errors import CurveError, FormatError
+from ..fileio import write_file_atomically
 from . import _msm_kernels as mk
 from ._params import below_q
 from .pippenger import (
@@ -105,6 +107,15 @@ class FixedBaseTable(Generic[P]):
         mk.to_affine_chunks(jac, table, max(1, numba.get_num_threads()))
         return cls(type(points), c, n, table, bases_digest(points))
 
+    def subset(self, columns: np.ndarray) -> FixedBaseTable[P]:
+        """The table of the bases P_j for j in ``columns`` (int indices): its rows for those bases."""
+        index = np.asarray(columns, dtype=np.int64)
+        if index.size and (index.min() < 0 or index.max() >= self.count):
+            raise CurveError(f"table columns must lie in [0, {self.count}), got {index.min()} … {index.max()}")
+        rows = self.table.reshape((self.windows, self.count) + self.table.shape[1:])[:, index]
+        table = np.ascontiguousarray(rows.reshape((-1,) + self.table.shape[1:]))
+        return FixedBaseTable(self.group, self.window, len(index), table, bases_digest(self.group(table[: len(index)])))
+
     @property
     def windows(self) -> int:
         return window_count(self.window)
@@ -160,9 +171,11 @@ class FixedBaseTable(Generic[P]):
         }
 
     def save(self, path: str | os.PathLike[str]) -> None:
-        """Write ``path`` (.npz, uncompressed): the table and its metadata."""
-        with open(path, "wb") as f:
-            np.savez(f, table=self.table, meta=np.array(json.dumps(self._meta())))
+        """Write ``path`` (.npz, uncompressed): the table and its metadata, atomically, mode 0600
+        (a cache beside a key file: readers see the old file or the whole new one)."""
+        buffer = io.BytesIO()
+        np.savez(buffer, table=self.table, meta=np.array(json.dumps(self._meta())))
+        write_file_atomically(os.fspath(path), buffer.getvalue(), private=True, overwrite=True, error_type=FormatError)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], points: P) -> FixedBaseTable[P]:

@@ -28,8 +28,9 @@ import numba
 import numpy as np
 
 from ..errors import CurveError
+from . import _group_kernels as gk
 from . import _msm_kernels as mk
-from .points import PointVector, Scalars, scalar_words
+from .points import SCALAR_BITS, PointVector, Scalars, scalar_words
 
 P = TypeVar("P", bound=PointVector)
 
@@ -160,3 +161,23 @@ def msm_many(points: P, scalars_list: Sequence[Scalars], window: int | None = No
 def msm(points: P, scalars: Scalars, window: int | None = None) -> P:
     """Σᵢ kᵢ·Pᵢ as a vector of length 1 (scalars: an Fr vector or ints, one per point)."""
     return msm_many(points, [scalars], window)
+
+
+def mul_short_scalars(points: P, scalars: Scalars, bits: int) -> P:
+    """[kᵢ]Pᵢ for each point and its own scalar, every kᵢ below 2^bits (not a sum).
+
+    Double-and-add over ``bits`` bits only, in parallel over the points: for the
+    128-bit coefficients of a random linear combination this is half the work of
+    ``points * scalars``. CurveError if a scalar has more bits or the lengths differ.
+    """
+    if isinstance(bits, bool) or not isinstance(bits, int) or not 1 <= bits <= SCALAR_BITS:
+        raise CurveError(f"bits must be an int in [1, {SCALAR_BITS}], got {bits!r}")
+    k = scalar_words(scalars)
+    if k.shape[0] != len(points):
+        raise CurveError(f"{len(points)} points and {k.shape[0]} scalars do not match")
+    word, offset = divmod(bits, 64)
+    if (k[:, word] >> np.uint64(offset)).any() or k[:, word + 1 :].any():
+        raise CurveError(f"a scalar has more than {bits} bits")
+    jac = np.empty(points.spec.jacobian_shape(len(points)), dtype=np.uint64)
+    gk.scalar_mul(np.ascontiguousarray(points.xy), k, bits, jac)
+    return type(points)._from_jacobian(jac)

@@ -14,14 +14,16 @@ L^(2n)_(2i+1)(τ)/δ·G1 — exactly what a snarkjs ``.zkey`` stores.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import CircuitError
-from ..field import Fr, FieldVector, intt, ntt, root_of_unity
-from ..field.ntt import powers
+from ..field import FieldVector, Fr, intt, ntt, root_of_unity
+from ..field.ntt import _twiddles, powers
 from ..r1cs import R1CS, SparseMatrix
+from . import _qap_kernels
 
 
 def domain_size_for(n_constraints: int, n_public: int) -> int:
@@ -97,6 +99,36 @@ def quotient_evaluations(qap: QapMatrices, witness: FieldVector) -> FieldVector:
     ``witness``: Fr vector of length ``n_wires`` (wire 0 = 1).
     """
     return quotient_from_evaluations(*constraint_evaluations(qap, witness))
+
+
+def quotient_evaluations_many(qap: QapMatrices, witnesses: Sequence[FieldVector]) -> list[FieldVector]:
+    """:func:`quotient_evaluations` for K witnesses in one compiled call, witnesses spread over all cores."""
+    n = qap.domain_size
+    if not witnesses:
+        return []
+    for index, w in enumerate(witnesses):
+        if w.field is not Fr or len(w) != qap.n_wires:
+            raise CircuitError(f"witness {index}: expected {qap.n_wires} Fr values, got {len(w)} over {w.field.name}")
+    stacked = np.stack([w.limbs for w in witnesses])
+    scale = powers(pow(n, -1, Fr.modulus), odd_coset_shift(n), n).limbs
+    out = np.empty((len(witnesses), n, 4), dtype=np.uint64)
+    _qap_kernels.quotients(
+        qap.a.rows,
+        qap.a.cols,
+        qap.a.coeffs.limbs,
+        qap.b.rows,
+        qap.b.cols,
+        qap.b.coeffs.limbs,
+        stacked,
+        _twiddles(n, True),
+        scale,
+        _twiddles(n, False),
+        n.bit_length() - 1,
+        Fr.modulus_words,
+        Fr.ninv,
+        out,
+    )
+    return [FieldVector(Fr, out[k]) for k in range(len(witnesses))]
 
 
 def lagrange_at(domain_size: int, tau: int) -> FieldVector:
