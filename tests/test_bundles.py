@@ -231,3 +231,62 @@ def test_not_json_and_missing_fields():
         bundle_from_json({})
     with pytest.raises(BundleFormatError, match="JSON object"):
         bundle_from_json([])
+
+
+def test_prove_receipts_hands_over_each_chunk_as_it_finishes(pk, receipt):
+    receipts = [dataclasses.replace(receipt, receipt_id=f"rcpt-{i}", signature=None) for i in range(3)]
+    events: list[object] = []
+    proven = prove_receipts(
+        receipts,
+        pk,
+        [POLICY, POLICY, dataclasses.replace(POLICY, not_after=POLICY.not_after + 1)],
+        DEFAULT_RATE_TABLE,
+        chunk_size=2,
+        on_proven=lambda item: events.append(item.bundle.commitment),
+        progress=lambda n: events.append(n),
+    )
+    commitments = [item.bundle.commitment for item in proven]
+    assert events == [commitments[0], commitments[1], 2, commitments[2], 1]
+    for item, original in zip(proven, receipts, strict=True):
+        assert item.bundle.commitment == receipt_commitment(original, item.salt)
+    assert proven[2].bundle.policy.not_after == POLICY.not_after + 1
+    assert len({item.salt for item in proven}) == 3
+    assert all(check.ok for check in verify_bundles([p.bundle for p in proven], pk.vk, rates=DEFAULT_RATE_TABLE))
+
+
+def test_prove_receipts_keeps_what_a_later_chunk_failure_cannot_take_back(pk, receipt, monkeypatch):
+    import zkreceipt.bundles as bundles_module
+
+    real_prove_batch = bundles_module.prove_batch
+    calls = []
+
+    def failing_second_chunk(key, witnesses, **options):
+        calls.append(len(witnesses))
+        if len(calls) == 2:
+            raise RuntimeError("interrupted")
+        return real_prove_batch(key, witnesses, **options)
+
+    monkeypatch.setattr(bundles_module, "prove_batch", failing_second_chunk)
+    handed_over = []
+    receipts = [dataclasses.replace(receipt, receipt_id=f"rcpt-{i}") for i in range(3)]
+    with pytest.raises(RuntimeError, match="interrupted"):
+        prove_receipts(receipts, pk, POLICY, DEFAULT_RATE_TABLE, chunk_size=2, on_proven=handed_over.append)
+    assert calls == [2, 1] and len(handed_over) == 2
+    assert all(verify_bundle(item.bundle, pk.vk).ok for item in handed_over)
+
+
+def test_prove_receipts_needs_one_policy_per_receipt(pk, receipt):
+    with pytest.raises(ProofError, match="2 policies for 1 receipts"):
+        prove_receipts([receipt], pk, [POLICY, POLICY], DEFAULT_RATE_TABLE)
+
+
+def test_verify_bundles_in_chunks_matches_one_by_one(pk, receipt, proven):
+    signals = proven.bundle.public_signals
+    bad = dataclasses.replace(proven.bundle, public_signals=(signals[0] + 1, *signals[1:]))
+    bundles = [proven.bundle, bad, proven.bundle]
+    done: list[int] = []
+    checks = verify_bundles(bundles, pk.vk, chunk_size=2, progress=done.append)
+    assert [c.ok for c in checks] == [verify_bundle(b, pk.vk).ok for b in bundles] == [True, False, True]
+    assert done == [2, 1]
+    with pytest.raises(ProofError, match="chunk_size"):
+        verify_bundles(bundles, pk.vk, chunk_size=0)

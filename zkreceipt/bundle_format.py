@@ -54,7 +54,7 @@ BUNDLE_VERSION = 1
 TEXT_FIELDS = frozenset(
     {"receipt_id", "job_id", "provider", "client", "model", "unit_type"}
 )
-_VK_ID_PATTERN = re.compile("[0-9a-f]{64}")
+VK_ID_PATTERN = re.compile("[0-9a-f]{64}")
 _SOURCE = "proof bundle"
 
 
@@ -124,21 +124,27 @@ def bundle_to_text(bundle: ProofBundle) -> str:
     return json.dumps(bundle_to_json(bundle), indent=1, ensure_ascii=False) + "\n"
 
 
-def _get(document: dict[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+def document_field(
+    document: dict[str, Any], key: str, kind: type | tuple[type, ...], source: str = _SOURCE
+) -> Any:
+    """``document[key]`` if present and of ``kind`` (a bool is not an int); BundleFormatError naming it otherwise."""
     if key not in document:
-        raise BundleFormatError(f"{_SOURCE}: missing field {key!r}")
+        raise BundleFormatError(f"{source}: missing field {key!r}")
     value = document[key]
     if not isinstance(value, kind) or isinstance(value, bool) and kind is not bool:
         raise BundleFormatError(
-            f"{_SOURCE}: field {key!r} has the wrong type ({type(value).__name__})"
+            f"{source}: field {key!r} has the wrong type ({type(value).__name__})"
         )
     return value
 
 
-def _decimal(key: str, text: str) -> int:
+
+def decimal_field(key: str, text: str, source: str = _SOURCE) -> int:
+    """The integer of a decimal string field (at most 80 digits); BundleFormatError naming it otherwise."""
     if not text.isdecimal() or len(text) > 80:
-        raise BundleFormatError(f"{_SOURCE}: field {key!r} must be a decimal string")
+        raise BundleFormatError(f"{source}: field {key!r} must be a decimal string")
     return int(text)
+
 
 
 def _disclosed(value: dict[str, Any]) -> dict[str, str | int]:
@@ -161,54 +167,54 @@ def bundle_from_json(document: Any) -> ProofBundle:
         raise BundleFormatError(
             f"{_SOURCE}: expected a JSON object, got {type(document).__name__}"
         )
-    if _get(document, "format", str) != BUNDLE_FORMAT:
+    if document_field(document, "format", str) != BUNDLE_FORMAT:
         raise BundleFormatError(f"{_SOURCE}: field 'format' must be {BUNDLE_FORMAT!r}")
-    if _get(document, "version", int) != BUNDLE_VERSION:
+    if document_field(document, "version", int) != BUNDLE_VERSION:
         raise BundleFormatError(
             f"{_SOURCE}: version {document['version']} is not supported (expected {BUNDLE_VERSION})"
         )
-    names = _get(document, "public_signal_names", list)
+    names = document_field(document, "public_signal_names", list)
     if not all(isinstance(name, str) for name in names):
         raise BundleFormatError(
             f"{_SOURCE}: field 'public_signal_names' must be a list of strings"
         )
-    vk_id = _get(document, "vk_id", str)
-    if not _VK_ID_PATTERN.fullmatch(vk_id):
+    vk_id = document_field(document, "vk_id", str)
+    if not VK_ID_PATTERN.fullmatch(vk_id):
         raise BundleFormatError(
             f"{_SOURCE}: field 'vk_id' must be 64 lowercase hex characters"
         )
     try:
-        disclosure_doc = _get(document, "disclosure", dict)
+        disclosure_doc = document_field(document, "disclosure", dict)
         disclosure = ReceiptDisclosure(
-            tuple(_get(disclosure_doc, "public_fields", list)),
-            _get(disclosure_doc, "rate_binding", str),
-            _get(disclosure_doc, "rate_table_depth", (int, type(None))),
+            tuple(document_field(disclosure_doc, "public_fields", list)),
+            document_field(disclosure_doc, "rate_binding", str),
+            document_field(disclosure_doc, "rate_table_depth", (int, type(None))),
         )
-        policy_doc = _get(document, "policy", dict)
-        bounds = {name: _get(policy_doc, name, int) for name in POLICY_INPUT_NAMES}
+        policy_doc = document_field(document, "policy", dict)
+        bounds = {name: document_field(policy_doc, name, int) for name in POLICY_INPUT_NAMES}
         policy = ReceiptPolicy(**bounds, disclosure=disclosure)
-        signature_doc = _get(document, "signature", (dict, type(None)))
+        signature_doc = document_field(document, "signature", (dict, type(None)))
         signature = (
             None
             if signature_doc is None
             else ReceiptSignature(
-                _get(signature_doc, "alg", str),
-                _get(signature_doc, "key_id", str),
-                _get(signature_doc, "sig", str),
+                document_field(signature_doc, "alg", str),
+                document_field(signature_doc, "key_id", str),
+                document_field(signature_doc, "sig", str),
             )
         )
         proof = proof_from_json(
-            _get(document, "proof", dict), source=f"{_SOURCE} field 'proof'"
+            document_field(document, "proof", dict), source=f"{_SOURCE} field 'proof'"
         )
         signals = public_signals_from_json(
-            _get(document, "public_signals", list),
+            document_field(document, "public_signals", list),
             source=f"{_SOURCE} field 'public_signals'",
         )
     except BundleFormatError:
         raise
     except (ZkReceiptError, TypeError) as error:
         raise BundleFormatError(f"{_SOURCE}: {error}") from None
-    if _get(document, "circuit_key", str) != disclosure.key:
+    if document_field(document, "circuit_key", str) != disclosure.key:
         raise BundleFormatError(
             f"{_SOURCE}: field 'circuit_key' does not match the disclosure ({disclosure.key})"
         )
@@ -219,8 +225,8 @@ def bundle_from_json(document: Any) -> ProofBundle:
     return ProofBundle(
         disclosure=disclosure,
         policy=policy,
-        disclosed=_disclosed(_get(document, "disclosed", dict)),
-        commitment=_decimal("commitment", _get(document, "commitment", str)),
+        disclosed=_disclosed(document_field(document, "disclosed", dict)),
+        commitment=decimal_field("commitment", document_field(document, "commitment", str)),
         public_signal_names=tuple(names),
         public_signals=tuple(signals),
         proof=proof,

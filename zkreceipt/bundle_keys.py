@@ -24,8 +24,11 @@ from .formats.snarkjs_json import (
     verification_key_to_json,
     write_verification_key,
 )
-from .formats.zkey_keys import read_proving_key, write_proving_key
+from .errors import ProofError
+from .formats.zkey_file import Groth16Zkey, write_zkey
+from .formats.zkey_keys import proving_key_from_zkey, read_proving_key, write_proving_key
 from .groth16 import ProvingKey, VerifyingKey, setup_development
+from .r1cs import R1CS
 from .store import zkreceipt_home
 
 PROVING_KEY_FILE = "receipt.zkey"
@@ -48,10 +51,40 @@ def default_keys_directory() -> Path:
     return zkreceipt_home() / KEYS_DIRECTORY_NAME
 
 
-def setup_receipt_keys(policy: ReceiptPolicy | ReceiptDisclosure) -> ProvingKey:
-    """A development setup (not a trusted setup) of the receipt circuit of ``policy``'s disclosure."""
+def phase2_initial_zkey(r1cs: R1CS, ptau_path: str | Path) -> Groth16Zkey:
+    """The initial phase-2 zkey of ``r1cs`` from the prepared snarkjs ``.ptau`` (as ``snarkjs groth16 setup``).
+
+    Written as is (:func:`save_phase2_keys`), it keeps its csHash and
+    contribution section, so ``zkreceipt zkey contribute`` can continue the ceremony.
+    """
+    try:
+        from .phase2.setup import zkey_new  # the ceremony code is imported only when a .ptau is used
+    except ModuleNotFoundError as error:
+        if not (error.name or "").startswith("zkreceipt.phase2"):
+            raise
+        raise ProofError(
+            f"{ptau_path}: a setup from a .ptau needs zkreceipt.phase2, which this installation does not have"
+        ) from None
+    return zkey_new(r1cs, ptau_path)
+
+
+def setup_circuit_keys(r1cs: R1CS, ptau_path: str | Path | None = None) -> ProvingKey:
+    """Keys for ``r1cs``: a development setup, or the phase-2 keys from the ``.ptau`` at ``ptau_path``.
+
+    The development setup draws the toxic waste in memory and discards it (not
+    a trusted setup).
+    """
+    if ptau_path is None:
+        return setup_development(r1cs)
+    return proving_key_from_zkey(phase2_initial_zkey(r1cs, ptau_path))
+
+
+def setup_receipt_keys(
+    policy: ReceiptPolicy | ReceiptDisclosure, ptau_path: str | Path | None = None
+) -> ProvingKey:
+    """Keys of the receipt circuit of ``policy``'s disclosure (see :func:`setup_circuit_keys`)."""
     disclosure = policy.disclosure if isinstance(policy, ReceiptPolicy) else policy
-    return setup_development(compile_receipt_circuit(disclosure).r1cs)
+    return setup_circuit_keys(compile_receipt_circuit(disclosure).r1cs, ptau_path)
 
 
 @dataclass(frozen=True)
@@ -72,10 +105,22 @@ def save_receipt_keys(
     pk: ProvingKey, directory: str | Path | None = None
 ) -> ReceiptKeyPaths:
     """Write ``receipt.zkey`` (0600) and ``verification_key.json`` into ``directory`` (created 0700)."""
-    paths = ReceiptKeyPaths.under(directory)
+    return save_keys(pk, ReceiptKeyPaths.under(directory))
+
+
+def save_keys(pk: ProvingKey, paths: ReceiptKeyPaths) -> ReceiptKeyPaths:
+    """Write the proving key (0600) and the verification key to ``paths`` (directory created 0700)."""
     paths.proving_key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     write_proving_key(paths.proving_key, pk)
     write_verification_key(paths.verification_key, pk.vk)
+    return paths
+
+
+def save_phase2_keys(zkey: Groth16Zkey, paths: ReceiptKeyPaths) -> ReceiptKeyPaths:
+    """Write a phase-2 zkey as is (0600, contributions kept) and its verification key to ``paths``."""
+    paths.proving_key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    write_zkey(paths.proving_key, zkey)
+    write_verification_key(paths.verification_key, proving_key_from_zkey(zkey).vk)
     return paths
 
 

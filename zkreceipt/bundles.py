@@ -13,6 +13,7 @@ The bundle format is described in :mod:`zkreceipt.bundle_format`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -33,8 +34,9 @@ from .circuits.receipt_policy import (
     ReceiptPolicy,
 )
 from .errors import ProofError, SignatureError
-from .groth16 import ProvingKey, VerifyingKey, prove, verify
+from .groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
 from .groth16.batch_verifier import verify_batch
+from .groth16.prover import default_chunk_size
 from .receipts import (
     RateTable,
     Receipt,
@@ -44,7 +46,12 @@ from .receipts import (
     verify_receipt,
 )
 from .receipts.ed25519_signing import TrustedKeys
-from .statements import receipt_statement
+from .statements import Statement, receipt_statement
+
+logger = logging.getLogger(__name__)
+
+#: Bundles per batched pairing check in :func:`verify_bundles` (each costs one final exponentiation).
+VERIFY_CHUNK_SIZE = 256
 
 __all__ = [
     "BundleCheck",
@@ -84,6 +91,43 @@ def _check_signer(receipt: Receipt, trusted_keys: TrustedKeys | None) -> None:
         )
 
 
+def _statement_for_key(
+    receipt: Receipt, proving_key: ProvingKey, policy: ReceiptPolicy, rates: RateTable, salt: int
+) -> Statement:
+    """The receipt's statement, after checking that ``proving_key`` is for its circuit (ProofError if not)."""
+    statement = receipt_statement(receipt, policy, rates, salt)
+    stats = statement.compiled.stats
+    if proving_key.vk.n_public != stats.n_public or len(proving_key.a_query) != stats.n_wires:
+        raise ProofError(
+            f"proving key: made for another circuit, not the receipt circuit {statement.circuit_key}"
+        )
+    return statement
+
+
+def _proven(
+    receipt: Receipt, statement: Statement, policy: ReceiptPolicy, proof: Proof, vk_id: str, salt: int
+) -> ProvenReceipt:
+    """The bundle of a finished proof: the disclosed fields, the policy, the public signals."""
+    elements = receipt_field_elements(receipt)
+    disclosed = {
+        name: getattr(receipt, name) if name in TEXT_FIELDS else getattr(elements, name)
+        for name in policy.disclosure.public_fields
+    }
+    bundle = ProofBundle(
+        disclosure=policy.disclosure,
+        policy=policy,
+        disclosed=disclosed,
+        commitment=statement.public_values["commitment"],
+        public_signal_names=statement.public_signal_names,
+        public_signals=statement.public_signals,
+        proof=proof,
+        vk_id=vk_id,
+        signature=receipt.signature,
+    )
+    logger.info("proved receipt", extra={"receipt_id": receipt.receipt_id, "job_id": receipt.job_id})
+    return ProvenReceipt(bundle, salt)
+
+
 def prove_receipt(
     receipt: Receipt,
     proving_key: ProvingKey,
@@ -102,55 +146,54 @@ def prove_receipt(
     """
     _check_signer(receipt, trusted_keys)
     salt = new_salt() if salt is None else salt
-    statement = receipt_statement(receipt, policy, rates, salt)
-    stats = statement.compiled.stats
-    if (
-        proving_key.vk.n_public != stats.n_public
-        or len(proving_key.a_query) != stats.n_wires
-    ):
-        raise ProofError(
-            f"proving key: made for another circuit, not the receipt circuit {statement.circuit_key}"
-        )
+    statement = _statement_for_key(receipt, proving_key, policy, rates, salt)
     proof = prove(proving_key, statement.solve().values)
-    elements = receipt_field_elements(receipt)
-    disclosed = {
-        name: getattr(receipt, name) if name in TEXT_FIELDS else getattr(elements, name)
-        for name in policy.disclosure.public_fields
-    }
-    bundle = ProofBundle(
-        disclosure=policy.disclosure,
-        policy=policy,
-        disclosed=disclosed,
-        commitment=statement.public_values["commitment"],
-        public_signal_names=statement.public_signal_names,
-        public_signals=statement.public_signals,
-        proof=proof,
-        vk_id=verification_key_id(proving_key.vk),
-        signature=receipt.signature,
-    )
-    return ProvenReceipt(bundle, salt)
+    return _proven(receipt, statement, policy, proof, verification_key_id(proving_key.vk), salt)
 
 
 def prove_receipts(
     receipts: Iterable[Receipt],
     proving_key: ProvingKey,
-    policy: ReceiptPolicy,
+    policy: ReceiptPolicy | Sequence[ReceiptPolicy],
     rates: RateTable,
     *,
     trusted_keys: TrustedKeys | None = None,
     on_proven: Callable[[ProvenReceipt], None] | None = None,
+    chunk_size: int | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[ProvenReceipt]:
-    """Prove each receipt (fresh salts); every receipt is checked before the first proof starts."""
+    """Prove many receipts under one proving key with :func:`groth16.prove_batch` (fresh salts).
+
+    ``policy`` is one policy for all, or one per receipt (same disclosure, so
+    the same circuit and key; windows may differ). Every receipt is checked
+    before the first proof starts (typed error naming the field).
+    Receipts are proven chunk by chunk (``chunk_size`` proofs, default the
+    prover's); as a chunk finishes, ``on_proven`` is called for each of its
+    receipts in order (write and store it there: a later failure loses nothing
+    already handed over) and ``progress(n)`` reports the n proofs done.
+    """
     receipts = list(receipts)
-    for receipt in receipts:
+    policies = [policy] * len(receipts) if isinstance(policy, ReceiptPolicy) else list(policy)
+    if len(policies) != len(receipts):
+        raise ProofError(f"policies: {len(policies)} policies for {len(receipts)} receipts")
+    salts = [new_salt() for _ in receipts]
+    statements = []
+    for receipt, item_policy, salt in zip(receipts, policies, salts, strict=True):
         _check_signer(receipt, trusted_keys)
-        receipt_statement(receipt, policy, rates, 0)
-    proven = []
-    for receipt in receipts:
-        item = prove_receipt(receipt, proving_key, policy, rates)
-        proven.append(item)
-        if on_proven is not None:
-            on_proven(item)
+        statements.append(_statement_for_key(receipt, proving_key, item_policy, rates, salt))
+    vk_id = verification_key_id(proving_key.vk)
+    size = chunk_size or default_chunk_size(proving_key)
+    proven: list[ProvenReceipt] = []
+    for start in range(0, len(receipts), size):
+        chunk = range(start, min(start + size, len(receipts)))
+        proofs = prove_batch(proving_key, [statements[i].solve().values for i in chunk])
+        for i, proof in zip(chunk, proofs, strict=True):
+            item = _proven(receipts[i], statements[i], policies[i], proof, vk_id, salts[i])
+            proven.append(item)
+            if on_proven is not None:
+                on_proven(item)
+        if progress is not None:
+            progress(len(chunk))
     return proven
 
 
@@ -257,16 +300,31 @@ def verify_bundle(
 
 
 def verify_bundles(
-    bundles: Sequence[ProofBundle], vk: VerifyingKey, *, rates: RateTable | None = None
+    bundles: Sequence[ProofBundle],
+    vk: VerifyingKey,
+    *,
+    rates: RateTable | None = None,
+    chunk_size: int = VERIFY_CHUNK_SIZE,
+    progress: Callable[[int], None] | None = None,
 ) -> list[BundleCheck]:
-    """Check many bundles; the proofs under ``vk`` are checked together with :func:`verify_batch`."""
+    """Check many bundles; the proofs under ``vk`` are checked together with :func:`verify_batch`.
+
+    One batched check per ``chunk_size`` bundles (one final exponentiation
+    each), with ``progress(n)`` after each chunk of n bundles.
+    """
+    if chunk_size < 1:
+        raise ProofError(f"chunk_size must be at least 1, got {chunk_size}")
     vk_id = verification_key_id(vk)
-    checks = [_static_check(bundle, vk, vk_id, rates) for bundle in bundles]
-    batch = [i for i, check in enumerate(checks) if check.vk_id]
-    verdicts = verify_batch(
-        vk,
-        [list(bundles[i].public_signals) for i in batch],
-        [bundles[i].proof for i in batch],
-    )
-    valid = dict(zip(batch, verdicts.valid, strict=True))
-    return [_with_proof(check, valid.get(i, False)) for i, check in enumerate(checks)]
+    checks: list[BundleCheck] = []
+    for start in range(0, len(bundles), chunk_size):
+        chunk = bundles[start : start + chunk_size]
+        static = [_static_check(bundle, vk, vk_id, rates) for bundle in chunk]
+        batch = [i for i, check in enumerate(static) if check.vk_id]
+        verdicts = verify_batch(
+            vk, [list(chunk[i].public_signals) for i in batch], [chunk[i].proof for i in batch]
+        )
+        valid = dict(zip(batch, verdicts.valid, strict=True))
+        checks += [_with_proof(check, valid.get(i, False)) for i, check in enumerate(static)]
+        if progress is not None:
+            progress(len(chunk))
+    return checks

@@ -229,9 +229,7 @@ class ReceiptStore:
 
         StoreError if a different receipt is stored under the same receipt_id.
         """
-        if not isinstance(receipt, Receipt):
-            raise StoreError(f"receipt: must be a Receipt, got {type(receipt).__name__}")
-        document = json.dumps(receipt_to_dict(receipt), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        document = _receipt_document(receipt)
         with self._transaction() as connection:
             row = connection.execute(
                 "SELECT document FROM receipts WHERE receipt_id = ?", (receipt.receipt_id,)
@@ -239,7 +237,7 @@ class ReceiptStore:
             if row is not None:
                 if row[0] == document:
                     return False
-                raise StoreError(f"receipt_id: {receipt.receipt_id!r} is already stored with different content")
+                raise _conflict(receipt)
             connection.execute(
                 "INSERT INTO receipts (receipt_id, job_id, provider, client, model, started_at, completed_at, document,"
                 " stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -256,6 +254,12 @@ class ReceiptStore:
                 ),
             )
         return True
+
+    def check_receipt_storable(self, receipt: Receipt) -> None:
+        """StoreError if a different receipt is stored under ``receipt``'s id (check before long work)."""
+        rows = self._query("SELECT document FROM receipts WHERE receipt_id = ?", (receipt.receipt_id,))
+        if rows and rows[0][0] != _receipt_document(receipt):
+            raise _conflict(receipt)
 
     def add_receipts(self, receipts: Iterable[Receipt], on_stored: Callable[[Receipt], None] | None = None) -> int:
         """Store each receipt in its own transaction and call ``on_stored`` after each commit; return how many were new.
@@ -401,6 +405,17 @@ class ReceiptStore:
 
 
 _KEY_COLUMNS_SQL = "SELECT key_id, algorithm, public_key, label, private_key_path, created_at FROM keys"
+
+
+def _receipt_document(receipt: Receipt) -> str:
+    """The canonical stored JSON of ``receipt``; StoreError if it is not a Receipt."""
+    if not isinstance(receipt, Receipt):
+        raise StoreError(f"receipt: must be a Receipt, got {type(receipt).__name__}")
+    return json.dumps(receipt_to_dict(receipt), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _conflict(receipt: Receipt) -> StoreError:
+    return StoreError(f"receipt_id: {receipt.receipt_id!r} is already stored with different content")
 
 
 def _require_count(name: str, value: object) -> None:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from zkreceipt.bundles import bundle_from_json, verify_bundle
+from zkreceipt.cli.common import KERNEL_COMPILATION_NOTICE, kernel_cache_is_cold
 from zkreceipt.cli.demo_command import demo_command
+from zkreceipt.logs import AuditLog
 from zkreceipt.formats.snarkjs_json import read_json, read_verification_key
 from zkreceipt.receipts import DEFAULT_RATE_TABLE
 from zkreceipt.store import ReceiptStore
@@ -33,7 +37,6 @@ def test_demo_in_zkreceipt_home(
     assert result.exit_code == 0, result.output
     output = result.stdout
     for expected in (
-        "numba",
         "prove",
         "verify",
         "commitment",
@@ -57,6 +60,9 @@ def test_demo_in_zkreceipt_home(
     assert json.loads(record.proof_bundles[0].bundle_json)["commitment"] == str(
         bundle.commitment
     )
+    actions = [(e.action.value, e.subject_id) for e in AuditLog(tmp_path / "audit.log").events()]
+    assert actions[:2] == [("signed", PRIVATE_VALUES[0]), ("proven", PRIVATE_VALUES[0])]
+    assert actions[2][0] == "verified"
 
 
 def test_demo_without_home_uses_a_temporary_directory(
@@ -68,3 +74,43 @@ def test_demo_without_home_uses_a_temporary_directory(
     home = Path(result.stdout.splitlines()[0].removeprefix("zkreceipt demo in "))
     assert not home.exists()
     assert "ZKRECEIPT_HOME" not in os.environ
+
+
+# Run in a fresh interpreter: prints "IMPORTED numba" when numba is first imported, with the cache
+# check forced cold, so the output shows whether the notice came before the heavy imports.
+_ORDER_PROBE = """
+import importlib.abc, sys
+class Probe(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path, target=None):
+        if name == "numba":
+            print("IMPORTED numba", flush=True)
+            sys.meta_path.remove(self)
+        return None
+sys.meta_path.insert(0, Probe())
+import zkreceipt.cli.common as common
+common.kernel_cache_is_cold = lambda roots=None: True
+from zkreceipt.cli.main import cli
+cli(["demo"], prog_name="zkreceipt")
+"""
+
+
+def test_demo_announces_compilation_before_importing_the_core(tmp_path: Path) -> None:
+    environment = {**os.environ, "ZKRECEIPT_HOME": str(tmp_path)}
+    environment.pop("ZKRECEIPT_RATES", None)
+    run = subprocess.run(
+        [sys.executable, "-c", _ORDER_PROBE], capture_output=True, text=True, env=environment, timeout=600
+    )
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines.index(KERNEL_COMPILATION_NOTICE) < lines.index("IMPORTED numba")
+    assert "verdict: VALID" in run.stdout
+
+
+def test_kernel_cache_is_cold_looks_for_zkreceipt_kernel_indexes(tmp_path: Path) -> None:
+    cache = tmp_path / "zkreceipt" / "field" / "__pycache__"
+    cache.mkdir(parents=True)
+    assert kernel_cache_is_cold([tmp_path])
+    (cache / "other.nbc").write_bytes(b"")
+    assert kernel_cache_is_cold([tmp_path])
+    (cache / "_montgomery.vec_mul-142.py311.nbi").write_bytes(b"")
+    assert not kernel_cache_is_cold([tmp_path])

@@ -325,3 +325,62 @@ def test_keygen_writes_the_public_key_beside_the_private_key(app, home, tmp_path
         and "k2.pub.json" in refused.stderr
         and not (tmp_path / "k2.json").exists()
     )
+
+
+def test_batch_interrupted_in_its_second_chunk_keeps_the_first(
+    app, keys_dir, home, tmp_path, monkeypatch
+):
+    import zkreceipt.bundles as bundles_module
+
+    real_prove_batch = bundles_module.prove_batch
+    chunks = []
+
+    def interrupted_in_second_chunk(pk, witnesses, **options):
+        chunks.append(len(witnesses))
+        if len(chunks) == 2:
+            raise KeyboardInterrupt  # as if the process were stopped mid-batch
+        return real_prove_batch(pk, witnesses, **options)
+
+    monkeypatch.setattr(bundles_module, "prove_batch", interrupted_in_second_chunk)
+    files = [
+        write_receipt(tmp_path / f"r{i}.json", receipt_id=f"rcpt-{i}", signature=None)
+        for i in range(3)
+    ]
+    result = invoke(
+        app, "prove-batch", *files, "--keys-dir", keys_dir, "--out-dir", "out", "--chunk-size", 2
+    )
+    assert result.exit_code != 0 and chunks == [2, 1]
+    reported = [line.split(": ")[0] for line in result.stdout.splitlines()]
+    assert reported == ["rcpt-0", "rcpt-1"]
+    assert sorted(stored_ids()) == reported
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["r0.bundle.json", "r1.bundle.json"]
+    verified = invoke(app, "verify-batch", *sorted((tmp_path / "out").iterdir()), "--keys-dir", keys_dir)
+    assert verified.exit_code == 0, verified.output
+
+
+def test_receipts_list_on_a_corrupt_store_is_bad_input(app, home):
+    home.mkdir(parents=True)
+    (home / "zkreceipt.db").write_bytes(b"not a database" * 100)
+    for args in (("receipts", "list"), ("receipt", "show", "rcpt-1")):
+        result = invoke(app, *args)
+        assert result.exit_code == 2 and "zkreceipt.db" in result.stderr, result.output
+
+
+def test_receipts_list_filters_by_model_and_time(app, keys_dir, home, tmp_path):
+    late = write_receipt(
+        tmp_path / "late.json", receipt_id="rcpt-late", started_at=1737740000, completed_at=1737740003, signature=None
+    )
+    assert prove(app, keys_dir, example_path("compute_receipt.json")).exit_code == 0
+    assert prove(app, keys_dir, late, out="late.bundle.json").exit_code == 0
+
+    def listed(*options: object) -> list[str]:
+        result = invoke(app, "receipts", "list", "--json", *options)
+        assert result.exit_code == 0, result.output
+        return [r["receipt_id"] for r in json.loads(result.stdout)]
+
+    assert listed() == ["rcpt-2025-01-24-0001", "rcpt-late"]
+    assert listed("--since", 1737730801) == ["rcpt-late"]
+    assert listed("--until", 1737730803) == ["rcpt-2025-01-24-0001"]
+    assert listed("--model", "llama3.2", "--limit", 1) == ["rcpt-2025-01-24-0001"]
+    assert listed("--model", "codellama") == []
+    assert invoke(app, "receipts", "list", "--limit", 0).exit_code == 2

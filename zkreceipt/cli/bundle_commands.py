@@ -13,37 +13,47 @@ from pathlib import Path
 
 import click
 
-from ..bundle_format import bundle_to_text
-from ..bundle_keys import (
-    load_receipt_proving_key,
-    save_receipt_keys,
-    setup_receipt_keys,
+from ..bundle_keys import ReceiptKeyPaths, load_receipt_proving_key
+from ..bundles import (
+    ProvenReceipt,
+    prove_receipt,
+    prove_receipts,
+    verify_bundle,
+    verify_bundles,
 )
-from ..bundles import prove_receipt, verification_key_id, verify_bundle, verify_bundles
 from ..circuits.constraint_counts import circuit_sizes, markdown_table
+from ..circuits.receipt import compile_receipt_circuit
 from ..circuits.receipt_policy import PRICE_AND_MODEL
-from ..errors import ReceiptError, ZkReceiptError
 from ..fileio import write_file_atomically
 from ..formats.solidity import write_solidity_verifier
-from ..receipts import active_rate_table, check_pricing, read_receipt_file
-from ..statements import check_receipt_policy
+from ..receipts import active_rate_table, read_receipt_file
+from ..logs import log_context
 from ..store import ReceiptStore
 from .bundle_support import (
+    audit_proven,
+    audit_verified,
+    check_batch,
     check_to_json,
     describe_check,
     keys_directory_option,
     load_vk,
     policy_for,
     policy_options,
+    ptau_option,
     read_bundle,
+    run_setup,
+    save_bundle,
     store_proven,
 )
-from .common import EXIT_INVALID, EXIT_VALID, reports_bad_input
+from .common import EXIT_INVALID, EXIT_VALID, progress_bar, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
 rates_option = click.option(
     "--rates", type=FILE, help="rate table JSON (default: $ZKRECEIPT_RATES or built-in)"
 )
+#: Proofs per chunk of ``prove-batch``: most of the batching gain (measured 3.9 proofs/s at 16-32
+#: against 1.6/s one by one), while an interruption loses at most one chunk and the bar moves.
+BATCH_CHUNK_SIZE = 32
 vk_option = click.option(
     "--vk",
     "vk_path",
@@ -54,14 +64,17 @@ vk_option = click.option(
 
 @click.command("setup")
 @keys_directory_option
+@ptau_option
 @reports_bad_input
-def setup_command(keys_dir: str | None) -> None:
-    """Development keys for the default receipt circuit (not a trusted setup)."""
-    paths = save_receipt_keys(setup_receipt_keys(PRICE_AND_MODEL), keys_dir)
-    click.echo(f"verification key id: {verification_key_id(load_vk(None, keys_dir))}")
-    click.echo(
-        f"wrote {paths.proving_key} and {paths.verification_key} (development setup: not a trusted setup)"
-    )
+def setup_command(keys_dir: str | None, ptau: str | None) -> None:
+    """Keys for the default receipt circuit: receipt.zkey (0600) and verification_key.json.
+
+    Without --ptau, a development setup (toxic waste drawn in memory and
+    discarded: not a trusted setup). With --ptau FILE, the phase-2 keys from a
+    snarkjs powers-of-tau file (as ``snarkjs groth16 setup``).
+    """
+    circuit = run_stage("compiling the receipt circuit", lambda: compile_receipt_circuit(PRICE_AND_MODEL))
+    run_setup(circuit.r1cs, ptau, ReceiptKeyPaths.under(keys_dir), PRICE_AND_MODEL.key)
 
 
 @click.command("prove")
@@ -88,24 +101,19 @@ def prove_command(
 ) -> None:
     """Prove RECEIPT_FILE; write the bundle and store the receipt and bundle."""
     receipt = read_receipt_file(receipt_file)
-    proven = prove_receipt(
-        receipt,
-        load_receipt_proving_key(keys_dir),
-        policy_for(receipt, policy_bounds),
-        active_rate_table(rates),
-    )
-    write_file_atomically(
-        out,
-        bundle_to_text(proven.bundle).encode("utf-8"),
-        private=False,
-        overwrite=True,
-    )
-    if salt_out:
-        write_file_atomically(
-            salt_out, f"{proven.salt}\n".encode(), private=True, overwrite=True
+    with log_context(receipt_id=receipt.receipt_id, job_id=receipt.job_id), ReceiptStore() as store:
+        store.check_receipt_storable(receipt)
+        proven = prove_receipt(
+            receipt,
+            load_receipt_proving_key(keys_dir),
+            policy_for(receipt, policy_bounds),
+            active_rate_table(rates),
         )
-    with ReceiptStore() as store:
+        save_bundle(out, proven)
+        if salt_out:
+            write_file_atomically(salt_out, f"{proven.salt}\n".encode(), private=True, overwrite=True)
         store_proven(store, receipt, proven)
+        audit_proven(receipt, proven, out)
     click.echo(f"proved {receipt.receipt_id}: wrote {out}")
 
 
@@ -128,6 +136,7 @@ def verify_command(
     check = verify_bundle(
         bundle, load_vk(vk_path, keys_dir), rates=active_rate_table(rates)
     )
+    audit_verified(bundle_file, bundle, check)
     if not quiet:
         for line in describe_check(check):
             click.echo(line)
@@ -152,6 +161,13 @@ def verify_command(
 @keys_directory_option
 @rates_option
 @policy_options
+@click.option(
+    "--chunk-size",
+    type=click.IntRange(min=1),
+    default=BATCH_CHUNK_SIZE,
+    show_default=True,
+    help="proofs per batched chunk: bundles are written and stored after each chunk",
+)
 @click.option("--json", "as_json", is_flag=True, help="JSON summary on stdout")
 @reports_bad_input
 def prove_batch_command(
@@ -160,52 +176,42 @@ def prove_batch_command(
     keys_dir: str | None,
     rates: str | None,
     policy_bounds: tuple[int | None, int | None, int, int],
+    chunk_size: int,
     as_json: bool,
 ) -> None:
-    """Prove several receipts; every receipt is checked before the first proof (all or nothing on bad input)."""
+    """Prove many receipts at once (batched MSMs); bundles go to OUT_DIR/RECEIPT.bundle.json.
+
+    Every receipt is checked before the first proof (all or nothing on bad
+    input). Bundles are written and stored chunk by chunk, and each line
+    "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk and in the
+    store, so an interruption loses nothing already printed (--json prints the
+    list at the end).
+    """
     table = active_rate_table(rates)
     receipts = [read_receipt_file(path) for path in receipt_files]
     policies = [policy_for(receipt, policy_bounds) for receipt in receipts]
-    for path, receipt, policy in zip(receipt_files, receipts, policies, strict=True):
-        try:
-            check_pricing(receipt, table)
-            check_receipt_policy(receipt, policy)
-        except ZkReceiptError as error:
-            raise ReceiptError(f"{path}: {error}") from None
+    targets = [Path(out_dir) / f"{Path(path).stem}.bundle.json" for path in receipt_files]
     pk = load_receipt_proving_key(keys_dir)
-    Path(out_dir).mkdir(parents=True, exist_ok=True)
-    written = []
-    with (
-        ReceiptStore() as store,
-        click.progressbar(
-            length=len(receipts), label="proving", file=sys.stderr
-        ) as bar,
-    ):
-        for path, receipt, policy in zip(
-            receipt_files, receipts, policies, strict=True
-        ):
-            proven = prove_receipt(receipt, pk, policy, table)
-            target = Path(out_dir) / f"{Path(path).stem}.bundle.json"
-            write_file_atomically(
-                target,
-                bundle_to_text(proven.bundle).encode("utf-8"),
-                private=False,
-                overwrite=True,
-            )
-            store_proven(store, receipt, proven)
-            written.append(
-                {
-                    "receipt": path,
-                    "receipt_id": receipt.receipt_id,
-                    "bundle": str(target),
-                }
-            )
-            bar.update(1)
+    written: list[dict[str, str]] = []
+
+    def keep(proven: ProvenReceipt) -> None:
+        # Called as each chunk finishes: the bundle is on disk and in the store before it is reported.
+        index = len(written)
+        receipt, target = receipts[index], targets[index]
+        save_bundle(target, proven)
+        store_proven(store, receipt, proven)
+        audit_proven(receipt, proven, target)
+        written.append({"receipt": receipt_files[index], "receipt_id": receipt.receipt_id, "bundle": str(target)})
+        if not as_json:
+            click.echo(f"{receipt.receipt_id}: {target}")
+
+    with ReceiptStore() as store:
+        check_batch(receipt_files, receipts, policies, targets, table, store)
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        with progress_bar(len(receipts), "proving") as advance:
+            prove_receipts(receipts, pk, policies, table, on_proven=keep, chunk_size=chunk_size, progress=advance)
     if as_json:
         click.echo(json.dumps(written, indent=1))
-    else:
-        for item in written:
-            click.echo(f"{item['receipt_id']}: {item['bundle']}")
 
 
 @click.command("verify-batch")
@@ -227,7 +233,10 @@ def verify_batch_command(
     table = active_rate_table(rates)
     with click.progressbar(bundle_files, label="reading", file=sys.stderr) as files:
         bundles = [read_bundle(path) for path in files]
-    checks = verify_bundles(bundles, vk, rates=table)
+    with progress_bar(len(bundles), "verifying") as advance:
+        checks = verify_bundles(bundles, vk, rates=table, progress=advance)
+    for path, bundle, check in zip(bundle_files, bundles, checks, strict=True):
+        audit_verified(path, bundle, check)
     if as_json:
         click.echo(
             json.dumps(

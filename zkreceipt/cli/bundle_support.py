@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,16 +15,30 @@ from ..bundle_format import (
     bundle_from_json,
     bundle_to_text,
 )
-from ..bundle_keys import ReceiptKeyPaths
+from ..bundle_keys import (
+    ReceiptKeyPaths,
+    phase2_initial_zkey,
+    save_keys,
+    save_phase2_keys,
+    setup_circuit_keys,
+    verification_key_id,
+)
+from ..formats.zkey_keys import proving_key_from_zkey
+from ..invoice_bundles import INVOICE_BUNDLE_FORMAT
+from ..r1cs import R1CS
 from ..bundles import BundleCheck, ProvenReceipt
 from ..circuits.receipt_policy import ReceiptPolicy
+from ..fileio import write_file_atomically
 from ..formats.snarkjs_json import read_json, read_verification_key
 from ..groth16 import VerifyingKey
 from ..receipts import Receipt
+from ..errors import ReceiptError, ZkReceiptError
+from ..receipts import RateTable, check_pricing
+from ..statements import check_receipt_policy
 from ..store import ReceiptStore
+from .common import DAY_SECONDS, record_audit, run_stage
 
 F = TypeVar("F", bound=Callable[..., Any])
-DAY_SECONDS = 86400
 BUNDLE_KIND = "groth16-receipt"
 
 
@@ -90,12 +104,41 @@ def policy_for(
     )
 
 
+ptau_option = click.option(
+    "--ptau",
+    type=click.Path(dir_okay=False),
+    help="snarkjs phase-1 .ptau (prepared for phase 2): phase-2 keys instead of a development setup",
+)
+
+
 def keys_directory_option(command: F) -> F:
     return click.option(
         "--keys-dir",
         type=click.Path(file_okay=False),
         help="keys directory (default: keys in the zkreceipt home)",
     )(command)
+
+
+def run_setup(r1cs: R1CS, ptau: str | None, paths: ReceiptKeyPaths, circuit_key: str) -> None:
+    """The setup commands' work: keys from a development setup or a .ptau, written to ``paths``, audited.
+
+    A phase-2 key is written as snarkjs would (its contribution section kept),
+    so the ceremony can continue with ``zkreceipt zkey contribute``.
+    """
+    if ptau:
+        zkey = run_stage(f"phase-2 setup of {circuit_key} from {ptau}", lambda: phase2_initial_zkey(r1cs, ptau))
+        run_stage("writing the keys", lambda: save_phase2_keys(zkey, paths))
+        vk = proving_key_from_zkey(zkey).vk
+    else:
+        pk = run_stage(f"development setup of {circuit_key}", lambda: setup_circuit_keys(r1cs))
+        run_stage("writing the keys", lambda: save_keys(pk, paths))
+        vk = pk.vk
+    vk_id = verification_key_id(vk)
+    setup = "phase 2 (initial, no contribution yet)" if ptau else "development"
+    record_audit("key_created", "verification_key", vk_id, circuit_key=circuit_key, setup=setup)
+    click.echo(f"verification key id: {vk_id}")
+    trust = " (phase-2 key before any contribution)" if ptau else " (development setup: not a trusted setup)"
+    click.echo(f"wrote {paths.proving_key} and {paths.verification_key}{trust}")
 
 
 def load_vk(vk_path: str | None, keys_dir: str | None) -> VerifyingKey:
@@ -106,11 +149,77 @@ def load_vk(vk_path: str | None, keys_dir: str | None) -> VerifyingKey:
 
 
 def read_bundle(path: str | Path) -> ProofBundle:
-    """The bundle in the JSON file ``path``; FormatError naming the file."""
+    """The bundle in the JSON file ``path``; FormatError naming the file (and the command for invoice bundles)."""
+    document = read_json(path)
     try:
-        return bundle_from_json(read_json(path))
+        return bundle_from_json(document)
     except BundleFormatError as error:
+        if isinstance(document, dict) and document.get("format") == INVOICE_BUNDLE_FORMAT:
+            message = "an invoice proof bundle; verify it with `zkreceipt invoice verify`"
+            raise BundleFormatError(f"{path}: {message}") from None
         raise BundleFormatError(f"{path}: {error}") from None
+
+
+def save_bundle(path: str | Path, proven: ProvenReceipt) -> None:
+    """Write the bundle (public) atomically; the salt is not part of it."""
+    write_file_atomically(path, bundle_to_text(proven.bundle).encode("utf-8"), private=False, overwrite=True)
+
+
+def audit_proven(receipt: Receipt, proven: ProvenReceipt, bundle_path: str | Path) -> None:
+    """Audit record of a proof: receipt id, bundle file, key id, commitment (never the salt)."""
+    bundle = proven.bundle
+    record_audit(
+        "proven",
+        "receipt",
+        receipt.receipt_id,
+        bundle=str(bundle_path),
+        vk_id=bundle.vk_id,
+        circuit_key=bundle.circuit_key,
+        commitment=str(bundle.commitment),
+    )
+
+
+def audit_verified(bundle_path: str | Path, bundle: ProofBundle, check: BundleCheck) -> None:
+    """Audit record of a verification: the bundle's commitment, file, key id and verdict."""
+    record_audit(
+        "verified",
+        "bundle",
+        str(bundle.commitment),
+        bundle=str(bundle_path),
+        vk_id=bundle.vk_id,
+        valid=check.ok,
+        problems="; ".join(check.problems) or None,
+    )
+
+
+def check_batch(
+    paths: Sequence[str],
+    receipts: Sequence[Receipt],
+    policies: Sequence[ReceiptPolicy],
+    targets: Sequence[Path],
+    rates: RateTable,
+    store: ReceiptStore,
+) -> None:
+    """Everything that could stop a batch half-way, checked before the first proof; errors name the file.
+
+    Pricing and policy, a different receipt already stored under the same id,
+    and two files of the batch with the same receipt id or the same bundle file.
+    """
+    seen_ids: dict[str, str] = {}
+    seen_targets: dict[Path, str] = {}
+    for path, receipt, policy, target in zip(paths, receipts, policies, targets, strict=True):
+        try:
+            check_pricing(receipt, rates)
+            check_receipt_policy(receipt, policy)
+            store.check_receipt_storable(receipt)
+        except ZkReceiptError as error:
+            raise ReceiptError(f"{path}: {error}") from None
+        if receipt.receipt_id in seen_ids:
+            raise ReceiptError(f"{path}: receipt_id {receipt.receipt_id!r} is also in {seen_ids[receipt.receipt_id]}")
+        if target in seen_targets:
+            raise ReceiptError(f"{path}: its bundle {target} would overwrite the bundle of {seen_targets[target]}")
+        seen_ids[receipt.receipt_id] = path
+        seen_targets[target] = path
 
 
 def store_proven(store: ReceiptStore, receipt: Receipt, proven: ProvenReceipt) -> None:

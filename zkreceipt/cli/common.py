@@ -1,11 +1,20 @@
-"""What every command shares: exit codes and turning typed errors into exit code 2."""
+"""What every command shares: exit codes, typed errors → exit code 2, logging, audit records, progress.
+
+Kept light (click and the error types only): the root group imports it for
+every invocation, including ``--help``; the logging and store modules are
+imported inside the functions that need them.
+"""
 
 from __future__ import annotations
 
 import functools
+import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -16,7 +25,13 @@ EXIT_VALID = 0
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
 
+DAY_SECONDS = 86400
+KERNEL_COMPILATION_NOTICE = "compiling the field kernels (first run only, ~2 min)…"
+
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+
+_log_file: IO[str] | None = None
 
 
 def reports_bad_input(command: F) -> F:
@@ -38,3 +53,68 @@ def exit_with_verdict(valid: bool, *, quiet: bool = False) -> None:
     if not quiet:
         click.echo("OK: the proof is valid" if valid else "INVALID: the proof does not verify", err=not valid)
     sys.exit(EXIT_VALID if valid else EXIT_INVALID)
+
+
+def start_logging(level: str, log_file: str | None) -> None:
+    """Structured JSON logs at ``level`` to stderr, or appended to ``log_file`` (created 0600)."""
+    from ..logs import configure_logging
+
+    global _log_file
+    stream = None
+    if log_file:
+        if _log_file is not None:
+            _log_file.close()
+        descriptor = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        _log_file = stream = os.fdopen(descriptor, "a", encoding="utf-8")
+    configure_logging(level.upper(), stream)
+
+
+def record_audit(action: str, subject: str, subject_id: str, **details: str | int | bool | None) -> None:
+    """Append one event to the audit log ($ZKRECEIPT_HOME/audit.log); it refuses secret-looking fields."""
+    from ..logs import AuditLog
+
+    AuditLog().record(action, subject, subject_id, **details)
+
+
+def run_stage(label: str, step: Callable[[], T]) -> T:
+    """Run one stage of a long command, saying on stderr what it does and how long it took."""
+    click.echo(f"{label} …", err=True, nl=False)
+    started = time.perf_counter()
+    try:
+        result = step()
+    except BaseException:
+        click.echo(" failed", err=True)  # end the line, so the error message starts on its own
+        raise
+    click.echo(f" {time.perf_counter() - started:.1f} s", err=True)
+    return result
+
+
+@contextmanager
+def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A click progress bar on stderr; yields ``advance(n)``, the shape of the library's ``progress`` callbacks."""
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def kernel_cache_roots() -> list[Path]:
+    """Where numba may keep zkreceipt's compiled kernels: beside the sources, $NUMBA_CACHE_DIR, ~/.cache/numba."""
+    roots = [Path(__file__).resolve().parents[1]]
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        roots.append(Path(os.environ["NUMBA_CACHE_DIR"]))
+    roots.append(Path.home() / ".cache" / "numba")  # numba's user-wide fallback when the package is read-only
+    return roots
+
+
+def kernel_cache_is_cold(roots: list[Path] | None = None) -> bool:
+    """Whether numba has no cached zkreceipt kernel index (``*.nbi``) in any of ``roots`` (found without numba)."""
+    for root in kernel_cache_roots() if roots is None else roots:
+        for index in root.glob("**/*.nbi"):
+            if "zkreceipt" in str(index):
+                return False
+    return True
+
+
+def announce_kernel_compilation() -> None:
+    """Say that the kernels are about to compile, when the cache is cold; call before importing the core."""
+    if kernel_cache_is_cold():
+        click.echo(KERNEL_COMPILATION_NOTICE)

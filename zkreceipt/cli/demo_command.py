@@ -3,6 +3,10 @@
 Runs on built-in defaults. Files go to ``$ZKRECEIPT_HOME/demo`` (and the
 receipt to its store) when ``ZKRECEIPT_HOME`` is set, else to a temporary
 directory removed afterwards.
+
+This module imports only light modules at the top: on a cold numba cache the
+numeric core takes minutes to compile, so the command says so first and then
+imports it (inside :func:`demo_command`).
 """
 
 from __future__ import annotations
@@ -13,15 +17,10 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
-from ..bundle_format import ProofBundle, bundle_to_text
-from ..bundle_keys import save_receipt_keys, setup_receipt_keys
-from ..bundles import prove_receipt, verification_key_id, verify_bundle
-from ..circuits.receipt_policy import ReceiptPolicy
-from ..fileio import write_file_atomically
 from ..receipts import (
     DEFAULT_RATE_TABLE,
     ed25519_key_id,
@@ -32,8 +31,11 @@ from ..receipts import (
 )
 from ..receipts.example_files import example_path
 from ..store import HOME_ENVIRONMENT_VARIABLE, ReceiptStore, zkreceipt_home
-from .bundle_support import DAY_SECONDS, store_proven
-from .common import EXIT_INVALID, reports_bad_input
+from .common import DAY_SECONDS, EXIT_INVALID, announce_kernel_compilation, record_audit, reports_bad_input
+
+if TYPE_CHECKING:
+    from ..bundle_format import ProofBundle
+
 
 T = TypeVar("T")
 HIDDEN = (
@@ -106,14 +108,18 @@ def demo_command() -> None:
         work = home / "demo"
         work.mkdir(parents=True, exist_ok=True, mode=0o700)
         click.echo(f"zkreceipt demo in {home}")
+        announce_kernel_compilation()
+        # The numeric core: imported only now, after the notice (numba compiles it on a cold cache).
+        from ..bundle_keys import save_receipt_keys, setup_receipt_keys
+        from ..bundles import prove_receipt, verification_key_id, verify_bundle
+        from ..circuits.receipt_policy import ReceiptPolicy
+        from .bundle_support import audit_proven, audit_verified, save_bundle, store_proven
+
         receipt = read_receipt_file(example_path("compute_receipt.json"))
         key = generate_signing_key()
         day = receipt.started_at - receipt.started_at % DAY_SECONDS
         policy = ReceiptPolicy(
             not_before=day, not_after=day + DAY_SECONDS - 1, max_duration=3600
-        )
-        click.echo(
-            "(the first run compiles the numeric kernels with numba: it can take a minute or more)"
         )
         signed = _timed(
             "sign the receipt (fresh Ed25519 key)",
@@ -130,12 +136,7 @@ def demo_command() -> None:
             ),
         )
         bundle_path = work / "bundle.json"
-        write_file_atomically(
-            bundle_path,
-            bundle_to_text(proven.bundle).encode("utf-8"),
-            private=False,
-            overwrite=True,
-        )
+        save_bundle(bundle_path, proven)
         check = _timed(
             "verify (offline, key only)",
             lambda: verify_bundle(proven.bundle, pk.vk, rates=DEFAULT_RATE_TABLE),
@@ -144,8 +145,12 @@ def demo_command() -> None:
             _timed(
                 "store receipt + bundle", lambda: store_proven(store, signed, proven)
             )
+        key_id = ed25519_key_id(key.verify_key)
+        record_audit("signed", "receipt", signed.receipt_id, key_id=key_id)
+        audit_proven(signed, proven, bundle_path)
+        audit_verified(bundle_path, proven.bundle, check)
         click.echo(
-            f"\nexample receipt signed by a fresh key {ed25519_key_id(key.verify_key)}"
+            f"\nexample receipt signed by a fresh key {key_id}"
             f" (signature {'valid' if verify_receipt(signed, key.verify_key) else 'INVALID'})"
         )
         click.echo(

@@ -1,30 +1,108 @@
-"""The root command group; each sub-command lives in its own module and is registered here."""
+"""The root command group. Sub-commands are imported only when they run.
+
+Most commands pull in the compiled field core (numba, NumPy, the curve
+kernels), which takes a second or more to import, and minutes to compile on a
+cold cache. The root group therefore knows each command by name, module and
+one-line help (:data:`COMMANDS`) and imports the module only when the command
+is invoked, so ``zkreceipt --help`` stays fast and ``zkreceipt demo`` can say
+that the kernels are compiling before the heavy imports start.
+"""
 
 from __future__ import annotations
 
+import importlib
 import os
+from dataclasses import dataclass
 
 import click
 
 from .. import __version__
-from .file_commands import r1cs_group, zkey_group
-from .groth16_commands import groth16
-from .receipt_commands import receipt_cli_commands
-from .selftest_command import selftest
+
+LOG_LEVELS = ("debug", "info", "warning", "error")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a sub-command lives (``module``'s attribute ``attribute``) and its one-line help for ``--help``."""
+
+    module: str
+    attribute: str
+    short_help: str
+
+    def load(self) -> click.Command:
+        command = getattr(importlib.import_module(self.module, __package__), self.attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.module}.{self.attribute} is not a click command")
+        return command
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "demo": LazyCommand(".demo_command", "demo_command", "Sign, prove, verify and store the example receipt."),
+    "keygen": LazyCommand(".receipt_commands", "keygen_command", "Create an Ed25519 signing key (0600)."),
+    "sign": LazyCommand(".receipt_commands", "sign_command", "Sign a receipt (its price must be units × rate)."),
+    "setup": LazyCommand(".bundle_commands", "setup_command", "Keys for the receipt circuit (development or .ptau)."),
+    "prove": LazyCommand(".bundle_commands", "prove_command", "Prove a receipt into a proof bundle."),
+    "verify": LazyCommand(".bundle_commands", "verify_command", "Verify a proof bundle offline."),
+    "prove-batch": LazyCommand(".bundle_commands", "prove_batch_command", "Prove many receipts at once."),
+    "verify-batch": LazyCommand(".bundle_commands", "verify_batch_command", "Verify many bundles together."),
+    "receipts": LazyCommand(".receipt_commands", "receipts_group", "List the receipts in the store."),
+    "receipt": LazyCommand(".receipt_commands", "receipt_group", "Show one stored receipt."),
+    "invoice": LazyCommand(".invoice_commands", "invoice_group", "Invoice transcripts: keys, signing, proofs."),
+    "export-verifier": LazyCommand(".bundle_commands", "export_verifier_command", "Write a Solidity verifier."),
+    "inspect": LazyCommand(".bundle_commands", "inspect_command", "Constraint counts of the policy circuits."),
+    "selftest": LazyCommand(".selftest_command", "selftest", "Cross-check the field core against Python ints."),
+    "groth16": LazyCommand(".groth16_commands", "groth16", "Groth16 setup, prove, verify (as snarkjs)."),
+    "r1cs": LazyCommand(".file_commands", "r1cs_group", "Inspect circom .r1cs files."),
+    "zkey": LazyCommand(".zkey_commands", "zkey_group", "Phase-2 ceremony and exports of .zkey files."),
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use; ``--help`` lists them from :data:`COMMANDS`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in COMMANDS:
+            command = COMMANDS[name].load()
+            self.add_command(command, name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # click would import every command for its short help; the table has it already.
+        rows = [(name, COMMANDS[name].short_help) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="zkreceipt")
-def cli() -> None:
-    """Groth16 proofs over BN254 for compute receipts (snarkjs-compatible)."""
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    default="warning",
+    show_default=True,
+    envvar="ZKRECEIPT_LOG_LEVEL",
+    help="structured JSON logs at this level and above (env ZKRECEIPT_LOG_LEVEL)",
+)
+@click.option(
+    "--log-file",
+    type=click.Path(dir_okay=False),
+    envvar="ZKRECEIPT_LOG_FILE",
+    help="append the JSON logs here instead of stderr (env ZKRECEIPT_LOG_FILE)",
+)
+def cli(log_level: str, log_file: str | None) -> None:
+    """Groth16 proofs over BN254 for compute receipts and invoices (snarkjs-compatible).
 
+    Exit codes: 0 valid, 1 invalid proof or signature, 2 bad input. What was
+    signed, proven and verified is appended to the audit log
+    ($ZKRECEIPT_HOME/audit.log); secrets never reach the logs.
+    """
+    from .common import start_logging  # runs only for a sub-command, never for --help
 
-cli.add_command(selftest)
-cli.add_command(groth16)
-cli.add_command(r1cs_group)
-cli.add_command(zkey_group)
-for command in receipt_cli_commands():
-    cli.add_command(command)
+    start_logging(log_level, log_file)
 
 
 def main() -> None:

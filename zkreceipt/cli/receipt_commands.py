@@ -23,7 +23,8 @@ from ..receipts import (
 )
 from ..receipts.receipt import ED25519_ALGORITHM
 from ..store import KeyRecord, ReceiptStore, zkreceipt_home
-from .common import reports_bad_input
+from ..logs import log_context
+from .common import record_audit, reports_bad_input
 
 FILE = click.Path(dir_okay=False)
 SIGNING_KEY_FILE = "signing_key.json"
@@ -65,6 +66,7 @@ def keygen_command(out: str | None, force: bool) -> None:
                 str(path.resolve()),
             )
         )
+    record_audit("key_created", "key", key_id, algorithm=ED25519_ALGORITHM, key_file=str(path.resolve()))
     click.echo(key_id)
     click.echo(
         f"wrote {path} (private: keep it secret) and {public_path} (public)", err=True
@@ -94,22 +96,22 @@ def sign_command(
     """Sign RECEIPT_FILE (its price must be units × rate) and write the signed receipt."""
     receipt = read_receipt_file(receipt_file)
     key = load_signing_key(key_file or default_signing_key_path())
-    signed = sign_receipt(receipt, key, active_rate_table(rates))
+    with log_context(receipt_id=receipt.receipt_id, job_id=receipt.job_id):
+        signed = sign_receipt(receipt, key, active_rate_table(rates))
     source = Path(receipt_file)
     target = Path(out) if out else source.with_name(f"{source.stem}.signed.json")
     write_file_atomically(
         target, receipt_to_json(signed).encode("utf-8"), private=False, overwrite=True
     )
+    record_audit("signed", "receipt", signed.receipt_id, key_id=ed25519_key_id(key.verify_key), out=str(target))
     click.echo(
         f"signed {signed.receipt_id} with key {ed25519_key_id(key.verify_key)}: wrote {target}"
     )
 
 
-def _list_receipts(
-    client: str | None, provider: str | None, model: str | None, as_json: bool
-) -> None:
+def _list_receipts(filters: dict[str, str | int | None], as_json: bool) -> None:
     with ReceiptStore() as store:
-        receipts = store.find_receipts(client=client, provider=provider, model=model)
+        receipts = store.find_receipts(**filters)  # type: ignore[arg-type]
     if as_json:
         click.echo(
             json.dumps([receipt_to_dict(receipt) for receipt in receipts], indent=1)
@@ -156,13 +158,23 @@ def _make_store_group(name: str, help_text: str) -> click.Group:
     @click.option("--client", help="only receipts of this client")
     @click.option("--provider", help="only receipts of this provider")
     @click.option("--model", help="only receipts of this model")
+    @click.option("--since", type=int, help="only jobs started at or after this Unix time")
+    @click.option("--until", type=int, help="only jobs completed at or before this Unix time")
+    @click.option("--limit", type=click.IntRange(min=1), help="at most this many receipts")
     @click.option("--json", "as_json", is_flag=True, help="JSON output")
     @reports_bad_input
     def list_command(
-        client: str | None, provider: str | None, model: str | None, as_json: bool
+        client: str | None,
+        provider: str | None,
+        model: str | None,
+        since: int | None,
+        until: int | None,
+        limit: int | None,
+        as_json: bool,
     ) -> None:
         """List stored receipts, oldest first."""
-        _list_receipts(client, provider, model, as_json)
+        filters = {"client": client, "provider": provider, "model": model, "since": since, "until": until}
+        _list_receipts({**filters, "limit": limit}, as_json)
 
     @group.command("show")
     @click.argument("receipt_id")

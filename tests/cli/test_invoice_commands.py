@@ -1,0 +1,196 @@
+"""``zkreceipt invoice …`` through click's runner: keys, signing, checking, proving, verifying, .ptau setup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from zkreceipt.cli.main import cli
+from zkreceipt.field import Fr
+from zkreceipt.formats.zkey_file import read_zkey
+from zkreceipt.logs import AuditLog
+from zkreceipt.receipts.example_files import example_path
+
+FIXTURE_PTAU = Path(__file__).parents[1] / "interop" / "fixtures" / "pot10_final.ptau"
+FUNCTION_INVOICE = json.loads(example_path("invoice_function.json").read_text())
+PRIVATE_VALUES = ("exec-5d1e2b", "task-fn-0091", "inv-000431", "0x1111111111111111111111111111111111111111")
+
+
+def invoke(*args: object) -> Result:
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "home"
+
+
+@pytest.fixture(scope="module")
+def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Development keys of the function-invoice circuit with 4 slots, made through the CLI."""
+    folder = tmp_path_factory.mktemp("invoice-keys")
+    runner = CliRunner(env={"ZKRECEIPT_HOME": str(folder / "home")})
+    result = runner.invoke(cli, ["invoice", "setup", "--max-items", "4", "--keys-dir", str(folder)])
+    assert result.exit_code == 0, result.output
+    return folder
+
+
+def write_invoice(path: Path, **changes: object) -> Path:
+    document = {**FUNCTION_INVOICE, **changes}
+    path.write_text(json.dumps({k: v for k, v in document.items() if v is not None}))
+    return path
+
+
+def signed_invoice(tmp_path: Path) -> tuple[Path, str]:
+    """The example function invoice signed by a fresh accounting key, and the key's address."""
+    address = invoke("invoice", "keygen", "--out", tmp_path / "acct.json").stdout.strip()
+    unsigned = write_invoice(tmp_path / "inv.json", accounting_signature=None)
+    result = invoke("invoice", "sign", unsigned, "--key", tmp_path / "acct.json")
+    assert result.exit_code == 0, result.output
+    return tmp_path / "inv.signed.json", address
+
+
+def test_keygen_sign_and_check(home: Path, tmp_path: Path) -> None:
+    invoice, address = signed_invoice(tmp_path)
+    assert oct((tmp_path / "acct.json").stat().st_mode & 0o777) == "0o600"
+    assert address.startswith("0x") and len(address) == 42
+    ok = invoke("invoice", "check", invoice, "--signer", address, "--json")
+    assert ok.exit_code == 0, ok.output
+    assert json.loads(ok.stdout)["signature"]["ok"]
+    other = invoke("invoice", "keygen", "--out", tmp_path / "other.json").stdout.strip()
+    wrong = invoke("invoice", "check", invoice, "--signer", other)
+    assert wrong.exit_code == 1 and "signature: FAILED" in wrong.stdout
+    malformed = invoke("invoice", "check", invoice, "--signer", "0x12")
+    assert malformed.exit_code == 2 and "error:" in malformed.stderr
+    secret = json.loads((tmp_path / "acct.json").read_text())["secret"]
+    assert secret not in (home / "audit.log").read_text()
+    assert [e.action.value for e in AuditLog(home / "audit.log").events()] == [
+        "key_created",
+        "signed",
+        "verified",
+        "key_created",
+        "verified",
+    ]
+
+
+def test_prove_and_verify(keys_dir: Path, home: Path, tmp_path: Path) -> None:
+    invoice, address = signed_invoice(tmp_path)
+    proved = invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir, "--signer", address)
+    assert proved.exit_code == 0, proved.output
+    text = (tmp_path / "invoice_bundle.json").read_text()
+    for private in PRIVATE_VALUES:
+        assert private not in text
+    document = json.loads(text)
+    assert document["gas_prices"] == {"step_gas_price_fp": 150, "byte_gas_price_fp": 2}
+    assert document["memory_limit"] == 1 << 32
+    verified = invoke("invoice", "verify", "invoice_bundle.json", "--keys-dir", keys_dir, "--json")
+    assert verified.exit_code == 0, verified.output
+    assert json.loads(verified.stdout)["valid"]
+    events = AuditLog(home / "audit.log").events()
+    assert [e.action.value for e in events][-2:] == ["proven", "verified"]
+
+
+def tampered(tmp_path: Path, change: dict[str, object]) -> Path:
+    document = json.loads((tmp_path / "invoice_bundle.json").read_text())
+    for key, value in change.items():
+        if key == "public_signals":
+            document["public_signals"][-1] = value
+        elif key == "step_gas_price_fp":
+            document["gas_prices"]["step_gas_price_fp"] = value
+        else:
+            document[key] = value
+    (tmp_path / "tampered.json").write_text(json.dumps(document))
+    return tmp_path / "tampered.json"
+
+
+@pytest.mark.parametrize(
+    ("change", "exit_code", "message"),
+    [
+        ({"memory_limit": 1 << 40}, 1, "public signal memory_limit does not match"),
+        ({"memory_limit": 1 << 40, "public_signals": str(1 << 40)}, 1, "the proof does not verify"),
+        ({"step_gas_price_fp": 1}, 1, "public signal step_gas_price_fp does not match"),
+        ({"public_signals": str(Fr.modulus)}, 2, "is not below the field order r"),
+        ({"vk_id": "ab"}, 2, "vk_id"),
+    ],
+)
+def test_verify_refuses_tampered_bundles(
+    keys_dir: Path, home: Path, tmp_path: Path, change: dict, exit_code: int, message: str
+) -> None:
+    invoice, _ = signed_invoice(tmp_path)
+    assert invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir).exit_code == 0
+    result = invoke("invoice", "verify", tampered(tmp_path, change), "--keys-dir", keys_dir)
+    assert result.exit_code == exit_code, result.output
+    assert message in result.output
+
+
+@pytest.mark.parametrize(
+    ("changes", "options", "message"),
+    [
+        ({"lineItem": FUNCTION_INVOICE["lineItem"][:2]}, (), "lineItem: does not balance"),
+        ({}, ("--max-items", 2), "3 line items; the circuit has 2 slots"),
+        ({}, ("--memory-limit", 1000), "lineItem[0].peak_memory_used"),
+        ({}, ("--signer", "0x" + "22" * 20), "is not signed by"),
+        ({"stepGasPrice": "0.0000000001"}, (), "more than 9 decimal places"),
+        ({"taskCreated_timeStamp": -1}, (), "taskCreated_timeStamp"),
+    ],
+)
+def test_prove_refuses_bad_invoices_and_writes_nothing(
+    keys_dir: Path, home: Path, tmp_path: Path, changes: dict, options: tuple, message: str
+) -> None:
+    invoice = write_invoice(tmp_path / "bad.json", **changes)
+    result = invoke("invoice", "prove", invoice, "--keys-dir", keys_dir, "--max-items", 4, *options)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "invoice_bundle.json").exists()
+
+
+def test_malformed_invoice_json_is_bad_input(keys_dir: Path, home: Path, tmp_path: Path) -> None:
+    (tmp_path / "bad.json").write_text('{"invoiceId": ')
+    result = invoke("invoice", "prove", tmp_path / "bad.json", "--keys-dir", keys_dir)
+    assert result.exit_code == 2 and "bad.json" in result.stderr and "not valid JSON" in result.stderr
+    assert not (tmp_path / "invoice_bundle.json").exists()
+
+
+def test_setup_from_a_ptau_proves_and_verifies(home: Path, tmp_path: Path) -> None:
+    # API invoices with one slot fit the checked-in power-10 ptau (895 constraints).
+    result = invoke("invoice", "setup", "--kind", "api", "--max-items", 1, "--ptau", FIXTURE_PTAU, "--keys-dir", "k")
+    assert result.exit_code == 0, result.output
+    assert "phase-2 key before any contribution" in result.stdout
+    zkey = read_zkey(tmp_path / "k" / "invoice-api-1.zkey")
+    assert not zkey.development and len(zkey.contributions.cs_hash) == 64
+    free_call = {
+        **{k: v for k, v in FUNCTION_INVOICE.items() if k not in ("lineItem", "accounting_signature")},
+        "lineItem": [
+            {
+                "operation": "charge",
+                "account": "0x1111111111111111111111111111111111111111",
+                "totalTransferredBytes": {"request": 0, "response": 0},
+            }
+        ],
+    }
+    (tmp_path / "api.json").write_text(json.dumps(free_call))
+    proved = invoke("invoice", "prove", "api.json", "--max-items", 1, "--keys-dir", "k")
+    assert proved.exit_code == 0, proved.output
+    verified = invoke("invoice", "verify", "invoice_bundle.json", "--keys-dir", "k")
+    assert verified.exit_code == 0, verified.output
+
+
+def test_receipt_setup_from_a_too_small_ptau_is_bad_input(home: Path, tmp_path: Path) -> None:
+    result = invoke("setup", "--ptau", FIXTURE_PTAU, "--keys-dir", "k")
+    assert result.exit_code == 2, result.output
+    assert "pot10_final.ptau" in result.stderr and "power 10" in result.stderr
+    assert not (tmp_path / "k").exists()
+
+
+def test_receipt_verify_points_an_invoice_bundle_to_the_invoice_command(
+    keys_dir: Path, home: Path, tmp_path: Path
+) -> None:
+    invoice, _ = signed_invoice(tmp_path)
+    assert invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir).exit_code == 0
+    result = invoke("verify", "invoice_bundle.json", "--keys-dir", keys_dir)
+    assert result.exit_code == 2 and "zkreceipt invoice verify" in result.stderr
