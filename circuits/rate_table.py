@@ -11,6 +11,7 @@ preimage of 0. The root is the public input ``rate_table_root``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from zkreceipt.circuits.errors import PolicyError, require_int_in_range
 from zkreceipt.circuits.receipt_policy import DEFAULT_RATE_TABLE_DEPTH, MAX_RATE_TABLE_DEPTH
@@ -64,6 +65,24 @@ class RateTableTree:
         return RateTablePath(model, rate_fp, merkle_path.leaf_index, merkle_path.siblings, merkle_path.index_bits)
 
 
+@lru_cache(maxsize=16)
+def _tree_of(rates_fp: tuple[tuple[str, int], ...], depth: int) -> RateTableTree:
+    return RateTableTree(RateTable(dict(rates_fp)), depth)
+
+
+def rate_table_tree(rates: RateTable, depth: int = DEFAULT_RATE_TABLE_DEPTH) -> RateTableTree:
+    """The tree of ``rates`` at ``depth``, built once per distinct table and depth.
+
+    A batch of receipts shares one rate table, and building its tree costs about as much
+    Poseidon hashing as the rest of a receipt's statement, so the trees are memoized.
+    """
+    if not isinstance(rates, RateTable):
+        raise PolicyError("rates", f"must be a RateTable, got {type(rates).__name__}")
+    # Checked here, not only inside the cached call: True == 1 would otherwise hit depth 1's entry.
+    require_int_in_range("rate_table_depth", depth, 1, MAX_RATE_TABLE_DEPTH)
+    return _tree_of(tuple(rates.rates_fp.items()), depth)
+
+
 def rate_table_root(rates: RateTable, depth: int = DEFAULT_RATE_TABLE_DEPTH) -> int:
     """The root of ``rates`` at ``depth`` (what a verifier compares with the public ``rate_table_root``)."""
-    return RateTableTree(rates, depth).root
+    return rate_table_tree(rates, depth).root

@@ -28,7 +28,7 @@ from .circuits.errors import PolicyError, PolicyViolation
 from .circuits.invoice import USAGE_INPUTS, compile_invoice_circuit
 from .circuits.invoice_commitment import LineItemFields, invoice_commitment, invoice_header_fields, line_item_fields
 from .circuits.invoice_policy import InvoicePolicy
-from .circuits.rate_table import RateTableTree
+from .circuits.rate_table import rate_table_tree
 from .circuits.receipt import compile_receipt_circuit
 from .circuits.receipt_policy import ReceiptPolicy
 from .errors import CircuitError
@@ -163,7 +163,7 @@ def receipt_statement(receipt: Receipt, policy: ReceiptPolicy, rates: RateTable,
         "rate_fp": pricing.rate_fp,
     }
     if disclosure.uses_rate_table:
-        tree = RateTableTree(rates, disclosure.rate_table_depth)
+        tree = rate_table_tree(rates, disclosure.rate_table_depth)
         path = tree.path(receipt.model)
         assignment.update(rate_table_root=tree.root, rate_path_siblings=path.siblings, rate_path_bits=path.index_bits)
     return _statement(disclosure.key, compile_receipt_circuit(disclosure), assignment, {"commitment": commitment})

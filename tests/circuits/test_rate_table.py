@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from zkreceipt.circuits.errors import PolicyError
-from zkreceipt.circuits.rate_table import RateTableTree, rate_leaf, rate_table_root
+from zkreceipt.circuits.rate_table import RateTableTree, rate_leaf, rate_table_root, rate_table_tree
 
 from zkreceipt.circuit.gadgets import MerkleTree, merkle_root, poseidon_hash
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, RateTable, UnknownModelError, text_to_field
@@ -37,3 +37,17 @@ def test_unknown_models_and_limits() -> None:
         with pytest.raises(PolicyError, match=f"rate_table_depth: {depth} is outside \\[1, 10\\]"):
             RateTableTree(DEFAULT_RATE_TABLE, depth=depth)
     assert RateTableTree(RateTable({"only": 1}), depth=1).path("only").index_bits == (0,)
+
+
+def test_trees_are_built_once_per_table_and_depth() -> None:
+    tree = rate_table_tree(DEFAULT_RATE_TABLE, 3)
+    assert rate_table_tree(RateTable(dict(DEFAULT_RATE_TABLE.rates_fp)), 3) is tree  # equal table, same tree
+    assert tree.root == RateTableTree(DEFAULT_RATE_TABLE, 3).root
+    assert rate_table_tree(DEFAULT_RATE_TABLE, 4) is not tree
+    changed = RateTable({**DEFAULT_RATE_TABLE.rates_fp, "llama3.2": 2_000_001})
+    assert rate_table_tree(changed, 3).root != tree.root
+    for bad_depth in (True, 0, 11):
+        with pytest.raises(PolicyError, match="rate_table_depth"):
+            rate_table_tree(DEFAULT_RATE_TABLE, bad_depth)  # type: ignore[arg-type]
+    with pytest.raises(PolicyError, match="must be a RateTable"):
+        rate_table_tree({"llama3.2": 1}, 3)  # type: ignore[arg-type]
