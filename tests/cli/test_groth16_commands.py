@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from zkreceipt.circuits.mul_chain import MulChain
 
 from zkreceipt.circuit import compile_circuit
-from zkreceipt.circuits.mul_chain import MulChain
 from zkreceipt.cli.main import cli
 from zkreceipt.field import Fr
-from zkreceipt.formats import R1csFile, write_r1cs, write_wtns
+from zkreceipt.formats import R1csFile, read_zkey, write_r1cs, write_wtns
+
+PTAU_FIXTURE = Path(__file__).parents[1] / "interop" / "fixtures" / "pot10_final.ptau"
 
 
 @pytest.fixture(scope="module")
@@ -71,9 +73,20 @@ def test_bad_input_exits_2_with_the_file_named(workdir: Path, tmp_path: Path) ->
     assert not (tmp_path / "p.json").exists() and not (tmp_path / "q.json").exists()
 
 
-def test_setup_from_ptau_is_refused_clearly(workdir: Path) -> None:
-    result = run(workdir, "groth16", "setup", "circuit.r1cs", "pot.ptau", "x.zkey")
-    assert result.exit_code == 2 and "not supported yet" in result.output
+def test_setup_with_a_ptau_is_zkey_new(workdir: Path, tmp_path: Path) -> None:
+    """Three arguments run the ceremony's ``zkey new``: no development marker, csHash printed."""
+    result = run(workdir, "groth16", "setup", "circuit.r1cs", str(PTAU_FIXTURE), str(tmp_path / "c.zkey"))
+    assert result.exit_code == 0, result.output
+    zkey = read_zkey(tmp_path / "c.zkey")
+    assert not zkey.development and zkey.contributions.contributions == ()
+    assert zkey.contributions.cs_hash.hex()[:8] in result.output
+    assert read_zkey(workdir / "circuit_final.zkey").development
+
+
+def test_setup_with_a_missing_ptau_exits_2(workdir: Path, tmp_path: Path) -> None:
+    result = run(workdir, "groth16", "setup", "circuit.r1cs", "pot.ptau", str(tmp_path / "x.zkey"))
+    assert result.exit_code == 2 and "pot.ptau" in result.output
+    assert not (tmp_path / "x.zkey").exists()
 
 
 def test_r1cs_info(workdir: Path) -> None:

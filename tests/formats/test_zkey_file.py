@@ -41,7 +41,15 @@ from zkreceipt.formats import (
     read_zkey,
     write_zkey,
 )
-from zkreceipt.formats.zkey_file import SETUP_SECTION_ORDER, ZkeySection
+from zkreceipt.formats.zkey_file import (
+    DEVELOPMENT_MARKER,
+    DEVELOPMENT_MARKER_SECTION,
+    SETUP_SECTION_ORDER,
+    ZkeyHeader,
+    ZkeySection,
+    contribution_params,
+    snarkjs_contributor_name,
+)
 
 P = Fr.modulus
 R_MOD_P = 2**256 % P
@@ -63,7 +71,7 @@ def synthetic_zkey() -> Groth16Zkey:
         signal=np.array([2, 3, 0, 1]),
         values=Fr.from_ints([1, 5, 1, 1]),
     )
-    return Groth16Zkey(
+    header = ZkeyHeader(
         n_vars=4,
         n_public=1,
         domain_size=4,
@@ -73,6 +81,9 @@ def synthetic_zkey() -> Groth16Zkey:
         gamma2=g2_points(1, 1),
         delta1=g1_points(1, 7),
         delta2=g2_points(1, 7),
+    )
+    return Groth16Zkey(
+        header=header,
         ic=g1_points(2, 10),
         coefficients=coefficients,
         a_query=g1_points(4, 20),
@@ -97,9 +108,12 @@ def written(zkey: Groth16Zkey, tmp_path: Path) -> Path:
 
 
 def assert_same(a: Groth16Zkey, b: Groth16Zkey) -> None:
-    for name in ("n_vars", "n_public", "domain_size", "section_order"):
-        assert getattr(a, name) == getattr(b, name), name
-    for name in ("alpha1", "beta1", "beta2", "gamma2", "delta1", "delta2", "ic", "a_query", "b1_query"):
+    for name in ("n_vars", "n_public", "domain_size"):
+        assert getattr(a.header, name) == getattr(b.header, name), name
+    assert (a.section_order, a.development) == (b.section_order, b.development)
+    for name in ("alpha1", "beta1", "beta2", "gamma2", "delta1", "delta2"):
+        assert (getattr(a.header, name) == getattr(b.header, name)).all(), name
+    for name in ("ic", "a_query", "b1_query"):
         assert (getattr(a, name) == getattr(b, name)).all(), name
     for name in ("b2_query", "c_query", "h_query"):
         assert (getattr(a, name) == getattr(b, name)).all(), name
@@ -127,9 +141,9 @@ def test_layout_on_disk(zkey: Groth16Zkey, written: Path) -> None:
     assert header[:N_VARS_AT] == u32(32) + le(Fq.modulus) + u32(32) + le(P)
     # points in on-disk order alpha1, beta1, beta2, gamma2, delta1, delta2, each LEM
     points = header[ALPHA1_AT:]
-    assert points[:64] == zkey.alpha1.to_montgomery_bytes()
-    assert points[128:256] == zkey.beta2.to_montgomery_bytes()
-    assert points[384:448] == zkey.delta1.to_montgomery_bytes()
+    assert points[:64] == zkey.header.alpha1.to_montgomery_bytes()
+    assert points[128:256] == zkey.header.beta2.to_montgomery_bytes()
+    assert points[384:448] == zkey.header.delta1.to_montgomery_bytes()
     assert len(points) == 3 * 64 + 3 * 128
     # coefficient values are "double Montgomery": v·R² mod r as a plain little-endian integer
     coefficients = section_data(written, 4)
@@ -254,3 +268,83 @@ def test_writer_checks_counts(zkey: Groth16Zkey, tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="section_order"):
         write_zkey(tmp_path / "x.zkey", replace(zkey, section_order=(1, 2, 3)))
     assert not (tmp_path / "x.zkey").exists()
+
+
+# --- contributions serializer, development marker -----------------------------------
+
+
+def test_contributions_serializer_matches_the_reader(written: Path) -> None:
+    """Bytes laid out by hand as writeMPCParams does, parsed, then re-serialized by ``of``."""
+    beacon_params = bytes([2, 12, 3, 4]) + b"\x01\x02\x03\x04"
+    raw = bytes(range(64)) + u32(2) + _contribution(b"alice") + _contribution(b"", beacon_params)
+    replace_section(written, ZkeySection.CONTRIBUTIONS, raw)
+    parsed = read_zkey(written).contributions
+    rebuilt = ZkeyContributions.of(parsed.cs_hash, parsed.contributions)
+    assert rebuilt.raw == raw
+    assert ZkeyContributions.of(parsed.cs_hash, parsed.contributions[:1]).appended(parsed.contributions[1]).raw == raw
+    assert ZkeyContributions.empty(bytes(range(64))).raw == bytes(range(64)) + u32(0)
+
+
+def test_contribution_params_as_snarkjs_writes_them() -> None:
+    assert contribution_params(None) == contribution_params("") == b""
+    assert contribution_params("bob") == bytes([1, 3]) + b"bob"
+    assert contribution_params("x", num_iterations_exp=10, beacon_hash=b"\xab\xcd") == bytes(
+        [1, 1, ord("x"), 2, 10, 3, 2, 0xAB, 0xCD]
+    )
+    # name.substring(0, 64) counts UTF-16 units: 70 'é' → 64 kept (128 UTF-8 bytes)
+    assert contribution_params("é" * 70) == bytes([1, 128]) + ("é" * 64).encode()
+    # a cut through a surrogate pair leaves a lone half, which TextEncoder writes as U+FFFD
+    cut = contribution_params("a" * 63 + "😀")
+    assert cut == bytes([1, 66]) + b"a" * 63 + "\ufffd".encode()
+    assert snarkjs_contributor_name("a" * 63 + "😀") == "a" * 63 + "\ufffd"
+    with pytest.raises(FormatError, match="1..255 bytes"):
+        contribution_params(None, num_iterations_exp=10, beacon_hash=bytes(256))
+
+
+def test_development_marker_round_trip(zkey: Groth16Zkey, tmp_path: Path) -> None:
+    path = tmp_path / "dev.zkey"
+    write_zkey(path, replace(zkey, development=True))
+    data = path.read_bytes()
+    assert list(sections(data)) == [*range(1, 11), DEVELOPMENT_MARKER_SECTION]
+    assert section_data(path, DEVELOPMENT_MARKER_SECTION) == DEVELOPMENT_MARKER
+    back = read_zkey(path)
+    assert back.development and back.section_order == zkey.section_order
+    assert not read_zkey(written_path(zkey, tmp_path)).development
+
+
+def written_path(zkey: Groth16Zkey, tmp_path: Path) -> Path:
+    path = tmp_path / "plain.zkey"
+    write_zkey(path, zkey)
+    return path
+
+
+def test_wrong_marker_content_and_other_unknown_sections_are_rejected(zkey: Groth16Zkey, tmp_path: Path) -> None:
+    path = tmp_path / "dev.zkey"
+    write_zkey(path, replace(zkey, development=True))
+    replace_section(path, DEVELOPMENT_MARKER_SECTION, b'{"setup":"ceremony"}')
+    with pytest.raises(BinFileError, match="section 100 .*content is not"):
+        read_zkey(path)
+    other = tmp_path / "other.zkey"
+    write_zkey(other, zkey)
+    data = bytearray(other.read_bytes())  # append a section 101 and bump nSec
+    data[8:12] = u32(11)
+    other.write_bytes(bytes(data) + u32(101) + (4).to_bytes(8, "little") + b"abcd")
+    with pytest.raises(BinFileError, match="unknown section id"):
+        read_zkey(other)
+
+
+def test_development_keys_get_a_real_circuit_hash(tmp_path: Path) -> None:
+    """``setup_development`` keys are marked and hashed over their sections like zkey new."""
+    from zkreceipt.circuits.mul_chain import MulChain
+
+    from zkreceipt.circuit import compile_circuit
+    from zkreceipt.formats.zkey_keys import read_proving_key, write_proving_key, zkey_from_proving_key
+    from zkreceipt.groth16 import setup_development
+
+    pk = setup_development(compile_circuit(MulChain(3)).r1cs)
+    zkey = zkey_from_proving_key(pk)
+    assert zkey.development and zkey.contributions.cs_hash != bytes(64)
+    other = zkey_from_proving_key(replace(pk, h_query=pk.h_query[::-1]))
+    assert other.contributions.cs_hash != zkey.contributions.cs_hash  # every section is hashed
+    path = write_proving_key(tmp_path / "dev.zkey", pk)
+    assert read_zkey(path).development and read_proving_key(path).development

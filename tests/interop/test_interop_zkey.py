@@ -48,9 +48,9 @@ def test_header_and_coefficients_match_the_r1cs(circuit: CircuitFiles) -> None:
     r1cs = read_r1cs(circuit.r1cs).r1cs
     for path in (circuit.zkey_setup, circuit.zkey):
         zkey = read_zkey(path)
-        assert (zkey.n_vars, zkey.n_public, zkey.n_constraints) == (r1cs.n_wires, r1cs.n_public, r1cs.n_constraints)
+        assert (zkey.header.n_vars, zkey.header.n_public, zkey.n_constraints) == (r1cs.n_wires, r1cs.n_public, r1cs.n_constraints)
         # snarkjs: domainSize = 2^(floor(log2(nConstraints + nPublic)) + 1)
-        assert zkey.domain_size == 2 ** ((r1cs.n_constraints + r1cs.n_public).bit_length())
+        assert zkey.header.domain_size == 2 ** ((r1cs.n_constraints + r1cs.n_public).bit_length())
         expected = _expected_coefficients(r1cs)
         got = zkey.coefficients
         assert np.array_equal(got.matrix, expected.matrix)
@@ -76,53 +76,55 @@ def _expected_coefficients(r1cs: R1CS) -> ZkeyCoefficients:
 
 def test_a_b_matrices_include_the_consistency_rows(circuit: CircuitFiles) -> None:
     zkey = read_zkey(circuit.zkey)
-    n_rows = zkey.n_constraints + zkey.n_public + 1
-    a = zkey.coefficients.sparse_matrix(0, n_rows, zkey.n_vars)
+    n_rows = zkey.n_constraints + zkey.header.n_public + 1
+    a = zkey.coefficients.sparse_matrix(0, n_rows, zkey.header.n_vars)
     r1cs = read_r1cs(circuit.r1cs).r1cs
-    assert a.nnz == r1cs.a.nnz + zkey.n_public + 1
-    assert zkey.coefficients.sparse_matrix(1, n_rows, zkey.n_vars).nnz == r1cs.b.nnz
+    assert a.nnz == r1cs.a.nnz + zkey.header.n_public + 1
+    assert zkey.coefficients.sparse_matrix(1, n_rows, zkey.header.n_vars).nnz == r1cs.b.nnz
 
 
 def test_fresh_key_points_follow_the_documented_math(circuit: CircuitFiles) -> None:
     """With γ = δ = 1 every query is a fixed combination of the ptau's Lagrange points."""
     zkey = read_zkey(circuit.zkey_setup)
     r1cs = read_r1cs(circuit.r1cs).r1cs
-    n_rows = zkey.n_constraints + zkey.n_public + 1
-    a = zkey.coefficients.sparse_matrix(0, n_rows, zkey.n_vars)
-    b = zkey.coefficients.sparse_matrix(1, n_rows, zkey.n_vars)
+    n_rows = zkey.n_constraints + zkey.header.n_public + 1
+    a = zkey.coefficients.sparse_matrix(0, n_rows, zkey.header.n_vars)
+    b = zkey.coefficients.sparse_matrix(1, n_rows, zkey.header.n_vars)
     c = SparseMatrix(r1cs.c.rows, r1cs.c.cols, r1cs.c.coeffs, n_rows, r1cs.n_wires)
     k = zkey.domain_power
     with PtauReader(circuit.ptau) as ptau:
         tau_g1, tau_g2 = ptau.lagrange_tau_g1(k), ptau.lagrange_tau_g2(k)
         alpha_tau, beta_tau = ptau.lagrange_alpha_tau_g1(k), ptau.lagrange_beta_tau_g1(k)
-        assert (zkey.alpha1 == ptau.alpha_tau_g1(1)).all()
-        assert (zkey.beta1 == ptau.beta_tau_g1(1)).all()
-        assert (zkey.beta2 == ptau.beta_g2()).all()
+        assert (zkey.header.alpha1 == ptau.alpha_tau_g1(1)).all()
+        assert (zkey.header.beta1 == ptau.beta_tau_g1(1)).all()
+        assert (zkey.header.beta2 == ptau.beta_g2()).all()
         assert (zkey.h_query == ptau.lagrange_tau_g1(k + 1)[1::2]).all()
-    assert (zkey.gamma2 == G2Points.generator()).all()
-    assert (zkey.delta1 == G1Points.generator()).all() and (zkey.delta2 == G2Points.generator()).all()
+    assert (zkey.header.gamma2 == G2Points.generator()).all()
+    assert (zkey.header.delta1 == G1Points.generator()).all() and (zkey.header.delta2 == G2Points.generator()).all()
 
-    n = zkey.n_vars
+    n = zkey.header.n_vars
     assert (zkey.a_query == per_wire_sums(tau_g1, a, n)).all()
     assert (zkey.b1_query == per_wire_sums(tau_g1, b, n)).all()
     assert (zkey.b2_query == per_wire_sums(tau_g2, b, n)).all()
     combined = per_wire_sums(beta_tau, a, n) + per_wire_sums(alpha_tau, b, n) + per_wire_sums(tau_g1, c, n)
-    assert (zkey.ic == combined[: zkey.n_public + 1]).all()
-    assert (zkey.c_query == combined[zkey.n_public + 1 :]).all()
+    assert (zkey.ic == combined[: zkey.header.n_public + 1]).all()
+    assert (zkey.c_query == combined[zkey.header.n_public + 1 :]).all()
 
 
 def test_contribution_changes_only_delta_c_h(circuit: CircuitFiles) -> None:
     fresh, contributed = read_zkey(circuit.zkey_setup), read_zkey(circuit.zkey)
-    for name in ("alpha1", "beta1", "beta2", "gamma2", "ic", "a_query", "b1_query", "b2_query"):
+    for name in ("alpha1", "beta1", "beta2", "gamma2"):
+        assert (getattr(fresh.header, name) == getattr(contributed.header, name)).all(), name
+    for name in ("ic", "a_query", "b1_query", "b2_query"):
         assert (getattr(fresh, name) == getattr(contributed, name)).all(), name
     for name in ("delta1", "delta2"):
-        assert not (getattr(fresh, name) == getattr(contributed, name)).all(), name
+        assert not (getattr(fresh.header, name) == getattr(contributed.header, name)).all(), name
     assert not (fresh.c_query == contributed.c_query).any()
     assert not (fresh.h_query == contributed.h_query).any()
     assert fresh.contributions.contributions == ()
     (entry,) = contributed.contributions.contributions
     assert entry.name == "zkreceipt interop test"
-    assert (entry.delta_after == contributed.delta1).all()
+    assert (entry.delta_after == contributed.header.delta1).all()
     assert fresh.contributions.cs_hash == contributed.contributions.cs_hash
     assert fresh.section_order == SETUP_SECTION_ORDER
     assert contributed.section_order == tuple(range(1, 11))
@@ -131,11 +133,11 @@ def test_contribution_changes_only_delta_c_h(circuit: CircuitFiles) -> None:
 def test_points_match_the_exported_verification_key(circuit: CircuitFiles) -> None:
     zkey = read_zkey(circuit.zkey)
     vkey = json.loads(circuit.vkey.read_text())
-    assert vkey["protocol"] == "groth16" and vkey["nPublic"] == zkey.n_public
-    assert (G1Points.from_json([vkey["vk_alpha_1"]]) == zkey.alpha1).all()
-    assert (G2Points.from_json([vkey["vk_beta_2"]]) == zkey.beta2).all()
-    assert (G2Points.from_json([vkey["vk_gamma_2"]]) == zkey.gamma2).all()
-    assert (G2Points.from_json([vkey["vk_delta_2"]]) == zkey.delta2).all()
+    assert vkey["protocol"] == "groth16" and vkey["nPublic"] == zkey.header.n_public
+    assert (G1Points.from_json([vkey["vk_alpha_1"]]) == zkey.header.alpha1).all()
+    assert (G2Points.from_json([vkey["vk_beta_2"]]) == zkey.header.beta2).all()
+    assert (G2Points.from_json([vkey["vk_gamma_2"]]) == zkey.header.gamma2).all()
+    assert (G2Points.from_json([vkey["vk_delta_2"]]) == zkey.header.delta2).all()
     assert (G1Points.from_json(vkey["IC"]) == zkey.ic).all()
 
 
@@ -165,7 +167,7 @@ def test_snarkjs_rejects_a_zkey_with_a_wrong_h_point(interop_files: InteropFiles
     h[[0, 1]] = h[[1, 0]]
     tampered = tmp_path / "tampered.zkey"
     write_zkey(tampered, replace(zkey, h_query=G1Points(h)))
-    assert read_zkey(tampered).domain_size == zkey.domain_size
+    assert read_zkey(tampered).header.domain_size == zkey.header.domain_size
     result = snarkjs("zkey", "verify", circuit.r1cs, circuit.ptau, tampered, check=False)
     assert not result.ok
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import click
 
-from ..errors import FormatError
-from ..formats import read_r1cs, read_wtns
-from ..formats import snarkjs_json
+from ..formats import read_r1cs, read_wtns, snarkjs_json
 from ..formats.zkey_keys import read_proving_key, write_proving_key
 from ..groth16 import prove, setup_development, verify
+from ..phase2.setup import zkey_new_files
+from ..phase2.transcript import format_hash
 from .common import exit_with_verdict, reports_bad_input
 
 FILE = click.Path(dir_okay=False)
@@ -23,16 +23,19 @@ def groth16() -> None:
 @click.argument("files", nargs=-1, type=FILE)
 @reports_bad_input
 def setup_command(files: tuple[str, ...]) -> None:
-    """CIRCUIT.r1cs [POT.ptau] CIRCUIT.zkey: a development setup when no .ptau is given.
+    """CIRCUIT.r1cs [POT.ptau] CIRCUIT.zkey: with a .ptau, the initial key of a phase-2
+    ceremony (as ``snarkjs groth16 setup`` / ``zkey new``); without, a development setup.
 
     The development setup draws the toxic waste on this machine and discards it;
-    anyone who ran it could forge proofs, so use it for development only.
+    anyone who ran it could forge proofs, so its keys are marked as development keys.
     """
     if len(files) == 3:
-        raise FormatError(f"{files[1]}: a setup from a .ptau (ceremony phase 2) is not supported yet")
-    r1cs_path, zkey_path = files if len(files) == 2 else ("circuit.r1cs", "circuit_0000.zkey")
+        cs_hash = zkey_new_files(*files)
+        click.echo(format_hash(cs_hash, "Circuit hash: "))
+        return
     if len(files) not in (0, 2):
         raise click.UsageError("expected CIRCUIT.r1cs [POT.ptau] CIRCUIT.zkey")
+    r1cs_path, zkey_path = files if len(files) == 2 else ("circuit.r1cs", "circuit_0000.zkey")
     r1cs = read_r1cs(r1cs_path).r1cs
     write_proving_key(zkey_path, setup_development(r1cs))
     click.echo(f"wrote {zkey_path} (development setup: not a trusted setup)")

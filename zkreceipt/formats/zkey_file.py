@@ -41,6 +41,7 @@ Lagrange basis of D). τ, α, β, γ, δ are the setup's toxic waste; snarkjs fi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -98,6 +99,16 @@ SECTION_NAMES = {
     ZkeySection.POINTS_H: "H points",
     ZkeySection.CONTRIBUTIONS: "contributions",
 }
+
+#: zkreceipt's development-setup marker: an extra section after 10 whose id no snarkjs
+#: zkey uses (Groth16 keys have 1..10, PLONK 1..14, FFLONK 1..17) and whose content is
+#: exactly :data:`DEVELOPMENT_MARKER`. snarkjs's binfile reader keeps sections it does
+#: not know, so ``groth16 prove`` and ``zkey export`` accept a marked key; ``zkey
+#: contribute`` drops it. The reader accepts this one extra section, nothing else.
+DEVELOPMENT_MARKER_SECTION = 100
+DEVELOPMENT_MARKER = b'{"generator":"zkreceipt","setup":"development"}'
+_READABLE_SECTIONS: dict[int, str] = {int(s): name for s, name in SECTION_NAMES.items()}
+_READABLE_SECTIONS[DEVELOPMENT_MARKER_SECTION] = "zkreceipt development marker"
 
 #: Order after ``snarkjs zkey contribute`` (and zkreceipt's default).
 CANONICAL_SECTION_ORDER: tuple[int, ...] = tuple(ZkeySection)
@@ -184,6 +195,49 @@ class ZkeyContribution:
     params: bytes
     name: str | None
 
+    def to_bytes(self) -> bytes:
+        """The record as ``zkey_utils.writeContribution`` writes it (points LEM)."""
+        points = (self.delta_after, self.g1_s, self.g1_sx, self.g2_spx)
+        return b"".join(
+            (*(p.to_montgomery_bytes() for p in points), self.transcript, u32(self.type), u32(len(self.params)), self.params)
+        )
+
+
+#: snarkjs writes at most this many UTF-16 code units of a contributor's name.
+MAX_NAME_UNITS = 64
+
+
+def _snarkjs_name_bytes(name: str) -> bytes:
+    """``new TextEncoder().encode(name.substring(0, 64))``: cut after 64 UTF-16 code units,
+    UTF-8 encode, a surrogate half left by the cut becoming U+FFFD as in JavaScript."""
+    units = name.encode("utf-16-le", "surrogatepass")[: 2 * MAX_NAME_UNITS]
+    text = units.decode("utf-16-le", "surrogatepass")
+    return "".join("\ufffd" if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in text).encode("utf-8")
+
+
+def snarkjs_contributor_name(name: str | None) -> str | None:
+    """The name as a snarkjs reader gets it back (``None`` for no or an empty name)."""
+    return _snarkjs_name_bytes(name).decode("utf-8") if name else None
+
+
+def contribution_params(
+    name: str | None, *, num_iterations_exp: int | None = None, beacon_hash: bytes | None = None
+) -> bytes:
+    """A contribution's parameter block as ``writeContribution`` builds it: the name (if
+    non-empty), then for a beacon its iteration exponent and hash (at most 255 bytes)."""
+    params = b""
+    if name:
+        encoded = _snarkjs_name_bytes(name)
+        params += bytes((PARAM_NAME, len(encoded))) + encoded
+    if beacon_hash is not None:
+        if num_iterations_exp is None or not 0 <= num_iterations_exp <= 255:
+            raise FormatError(f"beacon numIterationsExp {num_iterations_exp} does not fit one byte")
+        if not 0 < len(beacon_hash) <= 255:
+            raise FormatError(f"beacon hash of {len(beacon_hash)} bytes: it must have 1..255 bytes")
+        params += bytes((PARAM_NUM_ITERATIONS_EXP, num_iterations_exp, PARAM_BEACON_HASH, len(beacon_hash)))
+        params += beacon_hash
+    return params
+
 
 @dataclass(frozen=True)
 class ZkeyContributions:
@@ -196,22 +250,64 @@ class ZkeyContributions:
     contributions: tuple[ZkeyContribution, ...] = field(compare=False)
 
     @classmethod
-    def empty(cls, cs_hash: bytes) -> ZkeyContributions:
-        """The section of a fresh setup: a circuit hash and no contributions."""
+    def of(cls, cs_hash: bytes, contributions: Sequence[ZkeyContribution]) -> ZkeyContributions:
+        """The section for ``cs_hash`` and ``contributions``, serialized as
+        ``zkey_utils.writeMPCParams`` does (csHash, count u32, the records)."""
         if len(cs_hash) != CS_HASH_BYTES:
             raise FormatError(f"zkey contributions: csHash must be {CS_HASH_BYTES} bytes, got {len(cs_hash)}")
-        return cls(bytes(cs_hash) + u32(0), bytes(cs_hash), ())
+        for index, c in enumerate(contributions):
+            if len(c.transcript) != TRANSCRIPT_BYTES:
+                raise FormatError(f"zkey contribution {index}: transcript must be {TRANSCRIPT_BYTES} bytes")
+        raw = b"".join((bytes(cs_hash), u32(len(contributions)), *(c.to_bytes() for c in contributions)))
+        return cls(raw, bytes(cs_hash), tuple(contributions))
+
+    @classmethod
+    def empty(cls, cs_hash: bytes) -> ZkeyContributions:
+        """The section of a fresh setup: a circuit hash and no contributions."""
+        return cls.of(cs_hash, ())
+
+    def appended(self, contribution: ZkeyContribution) -> ZkeyContributions:
+        """This section with ``contribution`` added at the end of the chain."""
+        return ZkeyContributions.of(self.cs_hash, (*self.contributions, contribution))
+
+
+@dataclass(frozen=True, eq=False)
+class ZkeyHeader:
+    """Section 2, the Groth16 header: sizes and the setup's fixed points.
+
+    ``n_vars``: N wires (wire 0 the constant 1); ``n_public``: ℓ public wires after it
+    (outputs then public inputs); ``domain_size``: n, a power of two holding the r1cs
+    rows plus the ℓ+1 input-consistency rows. ``alpha1`` = α·G1, ``beta1`` = β·G1,
+    ``beta2`` = β·G2, ``gamma2`` = γ·G2, ``delta1`` = δ·G1, ``delta2`` = δ·G2 (each a
+    vector of one point); snarkjs's phase 2 has γ = 1 and starts with δ = 1.
+    """
+
+    n_vars: int
+    n_public: int
+    domain_size: int
+    alpha1: G1Points
+    beta1: G1Points
+    beta2: G2Points
+    gamma2: G2Points
+    delta1: G1Points
+    delta2: G2Points
+
+    def to_bytes(self) -> bytes:
+        """Section 2's bytes (primes, sizes, then the six points in on-disk order)."""
+        points = (self.alpha1, self.beta1, self.beta2, self.gamma2, self.delta1, self.delta2)
+        sizes = (u32(self.n_vars), u32(self.n_public), u32(self.domain_size))
+        primes = (u32(FIELD_BYTES), int_bytes(Fq.modulus), u32(FIELD_BYTES), int_bytes(Fr.modulus))
+        return b"".join(primes + sizes + tuple(p.to_montgomery_bytes() for p in points))
 
 
 @dataclass(frozen=True, eq=False)
 class Groth16Zkey:
     """A snarkjs Groth16 ``.zkey``: everything the prover and verifier need.
 
-    Sizes: N = ``n_vars`` wires (wire 0 the constant 1), ℓ = ``n_public`` public wires
-    after it (outputs then public inputs), n = ``domain_size``.
+    Sizes (from ``header``, see :class:`ZkeyHeader`): N = ``n_vars`` wires, ℓ =
+    ``n_public``, n = ``domain_size``.
 
-    * ``alpha1`` = α·G1, ``beta1`` = β·G1, ``beta2`` = β·G2, ``gamma2`` = γ·G2,
-      ``delta1`` = δ·G1, ``delta2`` = δ·G2 (each a vector of one point).
+    * ``header``: section 2, the sizes and α, β, γ, δ points (:class:`ZkeyHeader`).
     * ``ic``: ℓ+1 G1, ICᵢ = (β·Aᵢ(τ) + α·Bᵢ(τ) + Cᵢ(τ))/γ · G1 for the public wires
       i = 0..ℓ (the verifier's input commitment bases).
     * ``coefficients``: the A and B matrices (section 4), see :class:`ZkeyCoefficients`.
@@ -226,18 +322,13 @@ class Groth16Zkey:
       h(τ)·Z(τ)/δ · G1 because L'₂ᵢ₊₁ = −Z·Lᵢ^coset/2 and Z(xᵢ) = −2
       (ark-circom's ``CircomReduction``).
     * ``contributions``: section 10 (kept raw; :class:`ZkeyContributions`).
-    * ``section_order``: section ids in file order, for byte-exact rewriting.
+    * ``section_order``: section ids 1..10 in file order, for byte-exact rewriting.
+    * ``development``: the key came from zkreceipt's one-party development setup (its
+      maker knew the toxic waste); written as the marker section
+      :data:`DEVELOPMENT_MARKER_SECTION`, after section 10.
     """
 
-    n_vars: int
-    n_public: int
-    domain_size: int
-    alpha1: G1Points
-    beta1: G1Points
-    beta2: G2Points
-    gamma2: G2Points
-    delta1: G1Points
-    delta2: G2Points
+    header: ZkeyHeader
     ic: G1Points
     coefficients: ZkeyCoefficients
     a_query: G1Points
@@ -247,32 +338,20 @@ class Groth16Zkey:
     h_query: G1Points
     contributions: ZkeyContributions
     section_order: tuple[int, ...] = CANONICAL_SECTION_ORDER
+    development: bool = False
 
     @property
     def domain_power(self) -> int:
         """log₂ of ``domain_size``."""
-        return self.domain_size.bit_length() - 1
+        return self.header.domain_size.bit_length() - 1
 
     @property
     def n_constraints(self) -> int:
         """The r1cs constraints (rows before the ℓ+1 input-consistency rows)."""
-        return int(self.coefficients.constraint[len(self.coefficients) - self.n_public - 1])
+        return int(self.coefficients.constraint[len(self.coefficients) - self.header.n_public - 1])
 
 
 # --- reading ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _GrothHeader:
-    n_vars: int
-    n_public: int
-    domain_size: int
-    alpha1: G1Points
-    beta1: G1Points
-    beta2: G2Points
-    gamma2: G2Points
-    delta1: G1Points
-    delta2: G2Points
 
 
 def _read_protocol(reader: BinFileReader) -> None:
@@ -284,7 +363,7 @@ def _read_protocol(reader: BinFileReader) -> None:
         raise cur.error(f"protocol {protocol} ({name}) is not Groth16 ({GROTH16_PROTOCOL_ID})")
 
 
-def _read_groth_header(reader: BinFileReader) -> _GrothHeader:
+def _read_groth_header(reader: BinFileReader) -> ZkeyHeader:
     cur = reader.cursor(ZkeySection.GROTH16_HEADER)
     cur.prime(Fq.modulus, "base field prime q")
     cur.prime(Fr.modulus, "scalar field prime r")
@@ -295,7 +374,7 @@ def _read_groth_header(reader: BinFileReader) -> _GrothHeader:
         raise cur.error(f"nPublic = {n_public} must be below nVars = {n_vars}")
     if domain_size < 1 or domain_size & (domain_size - 1) or domain_size > 1 << MAX_DOMAIN_POWER:
         raise cur.error(f"domainSize = {domain_size} is not a power of two up to 2^{MAX_DOMAIN_POWER}")
-    header = _GrothHeader(
+    header = ZkeyHeader(
         n_vars,
         n_public,
         domain_size,
@@ -310,7 +389,7 @@ def _read_groth_header(reader: BinFileReader) -> _GrothHeader:
     return header
 
 
-def _read_coefficients(reader: BinFileReader, h: _GrothHeader) -> ZkeyCoefficients:
+def _read_coefficients(reader: BinFileReader, h: ZkeyHeader) -> ZkeyCoefficients:
     section = ZkeySection.COEFFICIENTS
     cur = reader.cursor(section)
     count = cur.u32("nCoefs")
@@ -336,7 +415,7 @@ def _read_coefficients(reader: BinFileReader, h: _GrothHeader) -> ZkeyCoefficien
     return coefficients
 
 
-def _check_consistency_rows(cur: SectionCursor, coefficients: ZkeyCoefficients, h: _GrothHeader) -> None:
+def _check_consistency_rows(cur: SectionCursor, coefficients: ZkeyCoefficients, h: ZkeyHeader) -> None:
     """The last ℓ+1 entries must be snarkjs's input-consistency rows (A, row n_c + i, wire i, 1)."""
     tail = h.n_public + 1
     if len(coefficients) < tail:
@@ -414,23 +493,24 @@ def _read_contributions(reader: BinFileReader) -> ZkeyContributions:
     return ZkeyContributions(raw, cs_hash, tuple(contributions))
 
 
+def _read_development_marker(reader: BinFileReader) -> bool:
+    """True if the file carries the development marker section (exactly its content)."""
+    if not reader.has(DEVELOPMENT_MARKER_SECTION):
+        return False
+    if reader.section_bytes(DEVELOPMENT_MARKER_SECTION) != DEVELOPMENT_MARKER:
+        raise reader.error(f"content is not {DEVELOPMENT_MARKER.decode()}", DEVELOPMENT_MARKER_SECTION)
+    return True
+
+
 def read_zkey(path: PathLike) -> Groth16Zkey:
     """Read and validate a snarkjs Groth16 ``.zkey``: primes, counts against section
     sizes, coefficient indices and ranges, every point on the curve (G2 in the subgroup)."""
-    with BinFileReader(path, MAGIC, {VERSION}, SECTION_NAMES) as reader:
+    with BinFileReader(path, MAGIC, {VERSION}, _READABLE_SECTIONS) as reader:
         _read_protocol(reader)
         h = _read_groth_header(reader)
         n_private = h.n_vars - h.n_public - 1
         zkey = Groth16Zkey(
-            h.n_vars,
-            h.n_public,
-            h.domain_size,
-            h.alpha1,
-            h.beta1,
-            h.beta2,
-            h.gamma2,
-            h.delta1,
-            h.delta2,
+            h,
             ic=_read_points(reader, ZkeySection.IC, G1Points, h.n_public + 1),
             coefficients=_read_coefficients(reader, h),
             a_query=_read_points(reader, ZkeySection.POINTS_A, G1Points, h.n_vars),
@@ -439,7 +519,8 @@ def read_zkey(path: PathLike) -> Groth16Zkey:
             c_query=_read_points(reader, ZkeySection.POINTS_C, G1Points, n_private),
             h_query=_read_points(reader, ZkeySection.POINTS_H, G1Points, h.domain_size),
             contributions=_read_contributions(reader),
-            section_order=reader.section_order,
+            section_order=tuple(s for s in reader.section_order if s != DEVELOPMENT_MARKER_SECTION),
+            development=_read_development_marker(reader),
         )
     return zkey
 
@@ -448,48 +529,35 @@ def read_zkey(path: PathLike) -> Groth16Zkey:
 
 
 def _check_sizes(path: PathLike, zkey: Groth16Zkey) -> None:
+    h = zkey.header
     expected = {
-        "ic": zkey.n_public + 1,
-        "a_query": zkey.n_vars,
-        "b1_query": zkey.n_vars,
-        "b2_query": zkey.n_vars,
-        "c_query": zkey.n_vars - zkey.n_public - 1,
-        "h_query": zkey.domain_size,
-        "alpha1": 1,
-        "beta1": 1,
-        "beta2": 1,
-        "gamma2": 1,
-        "delta1": 1,
-        "delta2": 1,
+        "ic": (zkey.ic, h.n_public + 1),
+        "a_query": (zkey.a_query, h.n_vars),
+        "b1_query": (zkey.b1_query, h.n_vars),
+        "b2_query": (zkey.b2_query, h.n_vars),
+        "c_query": (zkey.c_query, h.n_vars - h.n_public - 1),
+        "h_query": (zkey.h_query, h.domain_size),
+        "alpha1": (h.alpha1, 1),
+        "beta1": (h.beta1, 1),
+        "beta2": (h.beta2, 1),
+        "gamma2": (h.gamma2, 1),
+        "delta1": (h.delta1, 1),
+        "delta2": (h.delta2, 1),
     }
-    for name, count in expected.items():
-        if len(getattr(zkey, name)) != count:
-            raise FormatError(f"{path}: zkey {name} has {len(getattr(zkey, name))} points, expected {count}")
+    for name, (points, count) in expected.items():
+        if len(points) != count:
+            raise FormatError(f"{path}: zkey {name} has {len(points)} points, expected {count}")
     if sorted(zkey.section_order) != sorted(ZkeySection):
         raise FormatError(f"{path}: section_order {zkey.section_order} must list sections 1..10 once each")
 
 
 def write_zkey(path: PathLike, zkey: Groth16Zkey) -> None:
-    """Write ``zkey`` as a snarkjs-compatible ``.zkey`` (mode 0600), sections in ``zkey.section_order``."""
+    """Write ``zkey`` as a snarkjs-compatible ``.zkey`` (mode 0600, atomically), sections in
+    ``zkey.section_order``, then the development marker section if ``zkey.development``."""
     _check_sizes(path, zkey)
-    groth_header = b"".join(
-        (
-            u32(FIELD_BYTES),
-            int_bytes(Fq.modulus),
-            u32(FIELD_BYTES),
-            int_bytes(Fr.modulus),
-            u32(zkey.n_vars),
-            u32(zkey.n_public),
-            u32(zkey.domain_size),
-        )
-        + tuple(
-            p.to_montgomery_bytes()
-            for p in (zkey.alpha1, zkey.beta1, zkey.beta2, zkey.gamma2, zkey.delta1, zkey.delta2)
-        )
-    )
     contents: dict[int, bytes] = {
         ZkeySection.HEADER: u32(GROTH16_PROTOCOL_ID),
-        ZkeySection.GROTH16_HEADER: groth_header,
+        ZkeySection.GROTH16_HEADER: zkey.header.to_bytes(),
         ZkeySection.IC: zkey.ic.to_montgomery_bytes(),
         ZkeySection.COEFFICIENTS: zkey.coefficients.to_bytes(),
         ZkeySection.POINTS_A: zkey.a_query.to_montgomery_bytes(),
@@ -500,4 +568,6 @@ def write_zkey(path: PathLike, zkey: Groth16Zkey) -> None:
         ZkeySection.CONTRIBUTIONS: zkey.contributions.raw,
     }
     sections = [SectionData.of(s, contents[s]) for s in zkey.section_order]
+    if zkey.development:
+        sections.append(SectionData.of(DEVELOPMENT_MARKER_SECTION, DEVELOPMENT_MARKER))
     write_bin_file(path, MAGIC, VERSION, sections, private=True)

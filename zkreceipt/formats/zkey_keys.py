@@ -15,33 +15,34 @@ import numpy as np
 from ..field import Fr
 from ..groth16.data_structures import ProvingKey, VerifyingKey
 from ..groth16.r1cs_to_qap import QapMatrices
-from .zkey_file import Groth16Zkey, ZkeyCoefficients, ZkeyContributions, read_zkey, write_zkey
+from .zkey_circuit_hash import CircuitHashInputs, circuit_hash
+from .zkey_file import Groth16Zkey, ZkeyCoefficients, ZkeyContributions, ZkeyHeader, read_zkey, write_zkey
 
 MATRIX_A = 0
 MATRIX_B = 1
 
 
 def proving_key_from_zkey(zkey: Groth16Zkey) -> ProvingKey:
-    n_rows = zkey.n_constraints + zkey.n_public + 1
+    h = zkey.header
+    n_rows = zkey.n_constraints + h.n_public + 1
     qap = QapMatrices(
-        a=zkey.coefficients.sparse_matrix(MATRIX_A, n_rows, zkey.n_vars),
-        b=zkey.coefficients.sparse_matrix(MATRIX_B, n_rows, zkey.n_vars),
-        n_public=zkey.n_public,
-        domain_size=zkey.domain_size,
+        a=zkey.coefficients.sparse_matrix(MATRIX_A, n_rows, h.n_vars),
+        b=zkey.coefficients.sparse_matrix(MATRIX_B, n_rows, h.n_vars),
+        n_public=h.n_public,
+        domain_size=h.domain_size,
     )
-    vk = VerifyingKey(
-        alpha_g1=zkey.alpha1, beta_g2=zkey.beta2, gamma_g2=zkey.gamma2, delta_g2=zkey.delta2, gamma_abc_g1=zkey.ic
-    )
+    vk = VerifyingKey(alpha_g1=h.alpha1, beta_g2=h.beta2, gamma_g2=h.gamma2, delta_g2=h.delta2, gamma_abc_g1=zkey.ic)
     return ProvingKey(
         vk=vk,
-        beta_g1=zkey.beta1,
-        delta_g1=zkey.delta1,
+        beta_g1=h.beta1,
+        delta_g1=h.delta1,
         a_query=zkey.a_query,
         b_g1_query=zkey.b1_query,
         b_g2_query=zkey.b2_query,
         l_query=zkey.c_query,
         h_query=zkey.h_query,
         qap=qap,
+        development=zkey.development,
     )
 
 
@@ -63,8 +64,15 @@ def _coefficients(qap: QapMatrices) -> ZkeyCoefficients:
 
 
 def zkey_from_proving_key(pk: ProvingKey) -> Groth16Zkey:
-    """A zkey snarkjs can prove with (``groth16 prove``); its contributions section is empty."""
-    return Groth16Zkey(
+    """A zkey snarkjs can prove with (``groth16 prove``), with no contributions.
+
+    Its csHash is computed as ``zkey new`` does (:mod:`.zkey_circuit_hash`) over the
+    key's own sections, except that H is hashed as the key's H points (announced
+    with their count): the τⁱ·Z(τ) points snarkjs hashes need a ptau. That makes the
+    hash depend on every point of the key, so contributions to it are bound to it.
+    A development key (``pk.development``) carries the development marker.
+    """
+    header = ZkeyHeader(
         n_vars=pk.n_wires,
         n_public=pk.n_public,
         domain_size=pk.domain_size,
@@ -74,6 +82,21 @@ def zkey_from_proving_key(pk: ProvingKey) -> Groth16Zkey:
         gamma2=pk.vk.gamma_g2,
         delta1=pk.delta_g1,
         delta2=pk.vk.delta_g2,
+    )
+    cs_hash = circuit_hash(
+        CircuitHashInputs(
+            header=header,
+            ic=pk.vk.gamma_abc_g1,
+            h_points=pk.h_query,
+            h_declared=len(pk.h_query),
+            c_query=pk.l_query,
+            a_query=pk.a_query,
+            b1_query=pk.b_g1_query,
+            b2_query=pk.b_g2_query,
+        )
+    )
+    return Groth16Zkey(
+        header=header,
         ic=pk.vk.gamma_abc_g1,
         coefficients=_coefficients(pk.qap),
         a_query=pk.a_query,
@@ -81,7 +104,8 @@ def zkey_from_proving_key(pk: ProvingKey) -> Groth16Zkey:
         b2_query=pk.b_g2_query,
         c_query=pk.l_query,
         h_query=pk.h_query,
-        contributions=ZkeyContributions.empty(bytes(64)),
+        contributions=ZkeyContributions.empty(cs_hash),
+        development=pk.development,
     )
 
 
