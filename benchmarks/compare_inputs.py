@@ -28,7 +28,7 @@ from zkreceipt.groth16 import setup_development
 from zkreceipt.r1cs import R1CS
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, Receipt, expected_price
 from zkreceipt.receipts.fixed_point import UNITS_SCALE
-from zkreceipt.statements import Statement, receipt_statement
+from zkreceipt.ledger.statements import Statement, receipt_statement
 
 #: Seed of the receipt sample: fixed so both processes draw the same receipts (not a secret).
 RECEIPT_SEED = 20261123

@@ -38,7 +38,7 @@ from zkreceipt.receipts import (
     read_receipt_file,
 )
 from zkreceipt.receipts.example_files import example_path
-from zkreceipt.statements import invoice_statement, receipt_statement
+from zkreceipt.ledger.statements import invoice_statement, receipt_statement
 
 
 def plain(compiled: CompiledCircuit, assignment: dict[str, Any]) -> Witness:

@@ -13,7 +13,7 @@ from zkreceipt.circuit.variable import R
 from zkreceipt.field import FieldVector, Fr
 from zkreceipt.receipts import Invoice, Receipt, parse_invoice, read_receipt_file
 from zkreceipt.receipts.example_files import example_path
-from zkreceipt.statements import Statement
+from zkreceipt.ledger.statements import Statement
 
 SALT = 0x0BADC0FFEE_5A17
 STARTED_AT, COMPLETED_AT = 1737730800, 1737730803  # the example receipt's timestamps

@@ -19,7 +19,7 @@ from zkreceipt.circuits.invoice_commitment import invoice_commitment
 from zkreceipt.circuits.invoice_policy import API_INVOICES, FUNCTION_INVOICES, InvoicePolicy, InvoiceShape
 
 from zkreceipt.receipts import TaskKind
-from zkreceipt.statements import Statement, invoice_statement
+from zkreceipt.ledger.statements import Statement, invoice_statement
 
 FUNCTION_POLICY = InvoicePolicy(FUNCTION_INVOICES, memory_limit=FUNCTION_MEMORY_LIMIT)
 API_POLICY = InvoicePolicy(API_INVOICES)

@@ -15,7 +15,7 @@ from zkreceipt.circuit import R
 from zkreceipt.circuit.gadgets import poseidon_hash
 from zkreceipt.errors import ReceiptError
 from zkreceipt.receipts import FunctionLineItem, Operation, TaskKind, text_to_field
-from zkreceipt.statements import invoice_statement
+from zkreceipt.ledger.statements import invoice_statement
 
 FUNCTION_POLICY = InvoicePolicy(FUNCTION_INVOICES, memory_limit=FUNCTION_MEMORY_LIMIT)
 

@@ -30,7 +30,7 @@ from zkreceipt.circuits.receipt_policy import (
 
 from zkreceipt.circuit.gadgets import MerkleTree
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, RateTable, receipt_commitment, text_to_field
-from zkreceipt.statements import Statement, receipt_statement
+from zkreceipt.ledger.statements import Statement, receipt_statement
 
 ALL_FIELDS = ReceiptDisclosure(
     (

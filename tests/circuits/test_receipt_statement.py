@@ -27,7 +27,7 @@ from zkreceipt.receipts import (
     receipt_commitment,
     receipt_field_elements,
 )
-from zkreceipt.statements import receipt_statement
+from zkreceipt.ledger.statements import receipt_statement
 
 
 def test_statement_holds_the_assignment_and_public_values() -> None:

@@ -15,12 +15,12 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from zkreceipt.bundle_keys import save_receipt_keys, setup_receipt_keys
+from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
 from zkreceipt.cli.main import cli
 from zkreceipt.field import Fr
 from zkreceipt.receipts.example_files import example_path
-from zkreceipt.store import ReceiptStore
+from zkreceipt.ledger.store import ReceiptStore
 
 EXAMPLE = json.loads(example_path("compute_receipt.json").read_text())
 R = Fr.modulus

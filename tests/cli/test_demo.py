@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from zkreceipt.bundles import bundle_from_json, verify_bundle
+from zkreceipt.ledger.bundles import bundle_from_json, verify_bundle
 from zkreceipt.cli.common import KERNEL_COMPILATION_NOTICE, kernel_cache_is_cold
 from zkreceipt.cli.demo_command import demo_command
-from zkreceipt.logs import AuditLog
+from zkreceipt.ledger.logs import AuditLog
 from zkreceipt.formats.snarkjs_json import read_json, read_verification_key
 from zkreceipt.receipts import DEFAULT_RATE_TABLE
-from zkreceipt.store import ReceiptStore
+from zkreceipt.ledger.store import ReceiptStore
 
 PRIVATE_VALUES = (
     "rcpt-2025-01-24-0001",

@@ -11,7 +11,7 @@ from click.testing import CliRunner, Result
 from zkreceipt.cli.main import cli
 from zkreceipt.field import Fr
 from zkreceipt.formats.zkey_file import read_zkey
-from zkreceipt.logs import AuditLog
+from zkreceipt.ledger.logs import AuditLog
 from zkreceipt.receipts.example_files import example_path
 
 FIXTURE_PTAU = Path(__file__).parents[1] / "interop" / "fixtures" / "pot10_final.ptau"

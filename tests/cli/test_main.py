@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from zkreceipt.bundle_keys import save_receipt_keys, setup_receipt_keys
+from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
 from zkreceipt.cli.main import COMMANDS, cli
-from zkreceipt.logs import AuditLog
+from zkreceipt.ledger.logs import AuditLog
 from zkreceipt.receipts.example_files import example_path
 
 EXAMPLE = json.loads(example_path("compute_receipt.json").read_text())

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
 
-from zkreceipt.bundle_keys import save_receipt_keys, setup_receipt_keys
+from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
 from zkreceipt.cli.receipt_commands import receipt_cli_commands
 from zkreceipt.receipts import (
     ed25519_key_id,
@@ -20,7 +20,7 @@ from zkreceipt.receipts import (
     verify_receipt,
 )
 from zkreceipt.receipts.example_files import example_path
-from zkreceipt.store import ReceiptStore
+from zkreceipt.ledger.store import ReceiptStore
 
 EXAMPLE = json.loads(example_path("compute_receipt.json").read_text())
 
@@ -330,7 +330,7 @@ def test_keygen_writes_the_public_key_beside_the_private_key(app, home, tmp_path
 def test_batch_interrupted_in_its_second_chunk_keeps_the_first(
     app, keys_dir, home, tmp_path, monkeypatch
 ):
-    import zkreceipt.bundles as bundles_module
+    import zkreceipt.ledger.bundles as bundles_module
 
     real_prove_batch = bundles_module.prove_batch
     chunks = []

@@ -2,7 +2,7 @@
 
 Receipt proofs under the default disclosure (model and price public, the rate
 from the rate table); keys live in a keys directory (default: ``keys`` in the
-zkreceipt home), bundles are JSON files (see :mod:`zkreceipt.bundle_format`).
+zkreceipt home), bundles are JSON files (see :mod:`zkreceipt.ledger.bundle_format`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from ..bundle_keys import ReceiptKeyPaths, load_receipt_proving_key
-from ..bundles import (
+from ..ledger.keys import ReceiptKeyPaths, load_receipt_proving_key
+from ..ledger.bundles import (
     ProvenReceipt,
     prove_receipt,
     prove_receipts,
@@ -27,8 +27,8 @@ from ..circuits.receipt_policy import PRICE_AND_MODEL
 from ..fileio import write_file_atomically
 from ..formats.solidity import write_solidity_verifier
 from ..receipts import active_rate_table, read_receipt_file
-from ..logs import log_context
-from ..store import ReceiptStore
+from ..ledger.logs import log_context
+from ..ledger.store import ReceiptStore
 from .bundle_support import (
     audit_proven,
     audit_verified,

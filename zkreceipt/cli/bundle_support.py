@@ -9,13 +9,13 @@ from typing import Any, TypeVar
 
 import click
 
-from ..bundle_format import (
+from ..ledger.bundle_format import (
     BundleFormatError,
     ProofBundle,
     bundle_from_json,
     bundle_to_text,
 )
-from ..bundle_keys import (
+from ..ledger.keys import (
     ReceiptKeyPaths,
     phase2_initial_zkey,
     save_keys,
@@ -24,9 +24,9 @@ from ..bundle_keys import (
     verification_key_id,
 )
 from ..formats.zkey_keys import proving_key_from_zkey
-from ..invoice_bundles import INVOICE_BUNDLE_FORMAT
+from ..ledger.invoice_bundles import INVOICE_BUNDLE_FORMAT
 from ..r1cs import R1CS
-from ..bundles import BundleCheck, ProvenReceipt
+from ..ledger.bundles import BundleCheck, ProvenReceipt
 from ..circuits.receipt_policy import ReceiptPolicy
 from ..fileio import write_file_atomically
 from ..formats.snarkjs_json import read_json, read_verification_key
@@ -34,8 +34,8 @@ from ..groth16 import VerifyingKey
 from ..receipts import Receipt
 from ..errors import ReceiptError, ZkReceiptError
 from ..receipts import RateTable, check_pricing
-from ..statements import check_receipt_policy
-from ..store import ReceiptStore
+from ..ledger.statements import check_receipt_policy
+from ..ledger.store import ReceiptStore
 from .common import DAY_SECONDS, record_audit, run_stage
 
 F = TypeVar("F", bound=Callable[..., Any])

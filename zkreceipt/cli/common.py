@@ -57,7 +57,7 @@ def exit_with_verdict(valid: bool, *, quiet: bool = False) -> None:
 
 def start_logging(level: str, log_file: str | None) -> None:
     """Structured JSON logs at ``level`` to stderr, or appended to ``log_file`` (created 0600)."""
-    from ..logs import configure_logging
+    from ..ledger.logs import configure_logging
 
     global _log_file
     stream = None
@@ -71,7 +71,7 @@ def start_logging(level: str, log_file: str | None) -> None:
 
 def record_audit(action: str, subject: str, subject_id: str, **details: str | int | bool | None) -> None:
     """Append one event to the audit log ($ZKRECEIPT_HOME/audit.log); it refuses secret-looking fields."""
-    from ..logs import AuditLog
+    from ..ledger.logs import AuditLog
 
     AuditLog().record(action, subject, subject_id, **details)
 

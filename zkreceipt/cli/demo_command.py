@@ -30,11 +30,12 @@ from ..receipts import (
     verify_receipt,
 )
 from ..receipts.example_files import example_path
-from ..store import HOME_ENVIRONMENT_VARIABLE, ReceiptStore, zkreceipt_home
+from ..ledger.home import HOME_ENVIRONMENT_VARIABLE, zkreceipt_home
+from ..ledger.store import ReceiptStore
 from .common import DAY_SECONDS, EXIT_INVALID, announce_kernel_compilation, record_audit, reports_bad_input
 
 if TYPE_CHECKING:
-    from ..bundle_format import ProofBundle
+    from ..ledger.bundle_format import ProofBundle
 
 
 T = TypeVar("T")
@@ -110,8 +111,8 @@ def demo_command() -> None:
         click.echo(f"zkreceipt demo in {home}")
         announce_kernel_compilation()
         # The numeric core: imported only now, after the notice (numba compiles it on a cold cache).
-        from ..bundle_keys import save_receipt_keys, setup_receipt_keys
-        from ..bundles import prove_receipt, verification_key_id, verify_bundle
+        from ..ledger.keys import save_receipt_keys, setup_receipt_keys
+        from ..ledger.bundles import prove_receipt, verification_key_id, verify_bundle
         from ..circuits.receipt_policy import ReceiptPolicy
         from .bundle_support import audit_proven, audit_verified, save_bundle, store_proven
 

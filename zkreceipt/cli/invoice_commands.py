@@ -21,7 +21,7 @@ from ..errors import ReceiptError
 from ..fileio import write_file_atomically
 from ..formats.snarkjs_json import read_json, read_verification_key
 from ..formats.zkey_keys import read_proving_key
-from ..invoice_bundles import (
+from ..ledger.invoice_bundles import (
     BundleFormatError,
     InvoiceBundle,
     check_invoice_for_proof,
@@ -32,7 +32,7 @@ from ..invoice_bundles import (
     prove_invoice,
     verify_invoice_bundle,
 )
-from ..logs import log_context
+from ..ledger.logs import log_context
 from ..receipts import (
     Invoice,
     TaskKind,
@@ -44,7 +44,7 @@ from ..receipts import (
     save_accounting_key,
     sign_invoice,
 )
-from ..store import zkreceipt_home
+from ..ledger.home import zkreceipt_home
 from .bundle_support import keys_directory_option, ptau_option, run_setup
 from .common import EXIT_INVALID, EXIT_VALID, record_audit, reports_bad_input, run_stage
 

@@ -22,8 +22,9 @@ from ..receipts import (
     sign_receipt,
 )
 from ..receipts.receipt import ED25519_ALGORITHM
-from ..store import KeyRecord, ReceiptStore, zkreceipt_home
-from ..logs import log_context
+from ..ledger.home import zkreceipt_home
+from ..ledger.store import KeyRecord, ReceiptStore
+from ..ledger.logs import log_context
 from .common import record_audit, reports_bad_input
 
 FILE = click.Path(dir_okay=False)

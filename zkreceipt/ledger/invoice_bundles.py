@@ -39,13 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from .bundle_format import VK_ID_PATTERN, BundleFormatError, decimal_field, document_field
-from .bundle_keys import ReceiptKeyPaths, setup_circuit_keys, verification_key_id
-from .circuits.invoice import compile_invoice_circuit
-from .circuits.invoice_policy import InvoicePolicy, InvoiceShape
-from .errors import ProofError, SignatureError, ZkReceiptError
-from .formats.snarkjs_json import proof_from_json, proof_to_json, public_signals_from_json, public_signals_to_json
-from .groth16 import Proof, ProvingKey, VerifyingKey, prove, verify
-from .receipts import AccountingSignature, Invoice, TaskKind, new_salt, verify_invoice
+from .keys import ReceiptKeyPaths, setup_circuit_keys, verification_key_id
+from ..circuits.invoice import compile_invoice_circuit
+from ..circuits.invoice_policy import InvoicePolicy, InvoiceShape
+from ..errors import ProofError, SignatureError, ZkReceiptError
+from ..formats.snarkjs_json import proof_from_json, proof_to_json, public_signals_from_json, public_signals_to_json
+from ..groth16 import Proof, ProvingKey, VerifyingKey, prove, verify
+from ..receipts import AccountingSignature, Invoice, TaskKind, new_salt, verify_invoice
 from .statements import check_invoice_policy, invoice_statement
 
 logger = logging.getLogger(__name__)

@@ -1,7 +1,7 @@
 """The proof bundle: what a miner publishes about one receipt, and its JSON form.
 
 A bundle is checked offline with nothing but a trusted verification key (see
-:func:`zkreceipt.bundles.verify_bundle`). Its JSON document::
+:func:`zkreceipt.ledger.bundles.verify_bundle`). Its JSON document::
 
     {
       "format": "zkreceipt-receipt-proof", "version": 1,
@@ -34,20 +34,20 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .circuits.receipt_policy import (
+from ..circuits.receipt_policy import (
     POLICY_INPUT_NAMES,
     ReceiptDisclosure,
     ReceiptPolicy,
 )
-from .errors import FormatError, ZkReceiptError
-from .formats.snarkjs_json import (
+from ..errors import FormatError, ZkReceiptError
+from ..formats.snarkjs_json import (
     proof_from_json,
     proof_to_json,
     public_signals_from_json,
     public_signals_to_json,
 )
-from .groth16 import Proof
-from .receipts import RECEIPT_FIELD_ORDER, ReceiptSignature
+from ..groth16 import Proof
+from ..receipts import RECEIPT_FIELD_ORDER, ReceiptSignature
 
 BUNDLE_FORMAT = "zkreceipt-receipt-proof"
 BUNDLE_VERSION = 1

@@ -17,19 +17,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from .circuits.receipt import compile_receipt_circuit
-from .circuits.receipt_policy import ReceiptDisclosure, ReceiptPolicy
-from .formats.snarkjs_json import (
+from ..circuits.receipt import compile_receipt_circuit
+from ..circuits.receipt_policy import ReceiptDisclosure, ReceiptPolicy
+from ..formats.snarkjs_json import (
     read_verification_key,
     verification_key_to_json,
     write_verification_key,
 )
-from .errors import ProofError
-from .formats.zkey_file import Groth16Zkey, write_zkey
-from .formats.zkey_keys import proving_key_from_zkey, read_proving_key, write_proving_key
-from .groth16 import ProvingKey, VerifyingKey, setup_development
-from .r1cs import R1CS
-from .store import zkreceipt_home
+from ..errors import ProofError
+from ..formats.zkey_file import Groth16Zkey, write_zkey
+from ..formats.zkey_keys import proving_key_from_zkey, read_proving_key, write_proving_key
+from ..groth16 import ProvingKey, VerifyingKey, setup_development
+from ..r1cs import R1CS
+from .home import zkreceipt_home
 
 PROVING_KEY_FILE = "receipt.zkey"
 VERIFICATION_KEY_FILE = "verification_key.json"
@@ -58,7 +58,7 @@ def phase2_initial_zkey(r1cs: R1CS, ptau_path: str | Path) -> Groth16Zkey:
     contribution section, so ``zkreceipt zkey contribute`` can continue the ceremony.
     """
     try:
-        from .phase2.setup import zkey_new  # the ceremony code is imported only when a .ptau is used
+        from ..phase2.setup import zkey_new  # the ceremony code is imported only when a .ptau is used
     except ModuleNotFoundError as error:
         if not (error.name or "").startswith("zkreceipt.phase2"):
             raise

@@ -38,8 +38,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TextIO
 
-from .errors import ZkReceiptError
-from .store import zkreceipt_home
+from ..errors import ZkReceiptError
+from .home import zkreceipt_home
 
 SERVICE_NAME = "zkreceipt"
 ROOT_LOGGER_NAME = "zkreceipt"
@@ -218,7 +218,7 @@ def _check_audit_text(name: str, value: object) -> None:
 
 
 def default_audit_log_path() -> Path:
-    """``audit.log`` in the zkreceipt home directory (see :func:`zkreceipt.store.zkreceipt_home`)."""
+    """``audit.log`` in the zkreceipt home directory (see :func:`zkreceipt.ledger.home.zkreceipt_home`)."""
     return zkreceipt_home() / AUDIT_LOG_FILE_NAME
 
 

@@ -21,7 +21,8 @@ from zkreceipt.receipts import (
     parse_receipt,
     sign_receipt,
 )
-from zkreceipt.store import KeyRecord, ReceiptStore, RecordNotFoundError, default_store_path, zkreceipt_home
+from zkreceipt.ledger.home import zkreceipt_home
+from zkreceipt.ledger.store import KeyRecord, ReceiptStore, RecordNotFoundError, default_store_path
 
 
 def _receipt(

@@ -22,17 +22,17 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from types import MappingProxyType
 
-from .circuit import CompiledCircuit, Visibility, Witness
-from .circuit.solver import InputValue
-from .circuits.errors import PolicyError, PolicyViolation
-from .circuits.invoice import USAGE_INPUTS, compile_invoice_circuit
-from .circuits.invoice_commitment import LineItemFields, invoice_commitment, invoice_header_fields, line_item_fields
-from .circuits.invoice_policy import InvoicePolicy
-from .circuits.rate_table import rate_table_tree
-from .circuits.receipt import compile_receipt_circuit
-from .circuits.receipt_policy import ReceiptPolicy
-from .errors import CircuitError
-from .receipts import (
+from ..circuit import CompiledCircuit, Visibility, Witness
+from ..circuit.solver import InputValue
+from ..circuits.errors import PolicyError, PolicyViolation
+from ..circuits.invoice import USAGE_INPUTS, compile_invoice_circuit
+from ..circuits.invoice_commitment import LineItemFields, invoice_commitment, invoice_header_fields, line_item_fields
+from ..circuits.invoice_policy import InvoicePolicy
+from ..circuits.rate_table import rate_table_tree
+from ..circuits.receipt import compile_receipt_circuit
+from ..circuits.receipt_policy import ReceiptPolicy
+from ..errors import CircuitError
+from ..receipts import (
     FunctionLineItem,
     Invoice,
     RateTable,
@@ -41,7 +41,7 @@ from .receipts import (
     receipt_commitment,
     receipt_field_elements,
 )
-from .receipts.fixed_point import GAS_DECIMALS, UNITS_DECIMALS, UNITS_SCALE, fixed_to_text
+from ..receipts.fixed_point import GAS_DECIMALS, UNITS_DECIMALS, UNITS_SCALE, fixed_to_text
 
 __all__ = [
     "PolicyError",

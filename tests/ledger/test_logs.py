@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from zkreceipt.logs import (
+from zkreceipt.ledger.logs import (
     AuditAction,
     AuditLog,
     AuditLogError,
@@ -60,7 +60,7 @@ def test_importing_installs_no_handler() -> None:
     import sys
 
     code = (
-        "import logging, zkreceipt.logs, zkreceipt.store, zkreceipt.receipts;"
+        "import logging, zkreceipt.ledger.logs, zkreceipt.ledger.store, zkreceipt.receipts;"
         "print(len(logging.getLogger('zkreceipt').handlers), len(logging.getLogger().handlers))"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "0 0\n"

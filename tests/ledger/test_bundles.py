@@ -14,14 +14,14 @@ from zkreceipt.circuits.receipt_policy import (
     ReceiptPolicy,
 )
 
-from zkreceipt.bundle_keys import (
+from zkreceipt.ledger.keys import (
     load_receipt_proving_key,
     load_receipt_verification_key,
     save_receipt_keys,
     setup_receipt_keys,
     verification_key_id,
 )
-from zkreceipt.bundles import (
+from zkreceipt.ledger.bundles import (
     BundleFormatError,
     bundle_from_json,
     bundle_from_text,
@@ -44,7 +44,7 @@ from zkreceipt.receipts import (
     sign_receipt,
 )
 from zkreceipt.receipts.example_files import example_path
-from zkreceipt.statements import PolicyViolation
+from zkreceipt.ledger.statements import PolicyViolation
 
 POLICY = ReceiptPolicy(not_before=1737676800, not_after=1737763199, max_duration=3600)
 
@@ -255,7 +255,7 @@ def test_prove_receipts_hands_over_each_chunk_as_it_finishes(pk, receipt):
 
 
 def test_prove_receipts_keeps_what_a_later_chunk_failure_cannot_take_back(pk, receipt, monkeypatch):
-    import zkreceipt.bundles as bundles_module
+    import zkreceipt.ledger.bundles as bundles_module
 
     real_prove_batch = bundles_module.prove_batch
     calls = []

@@ -2,13 +2,13 @@
 
 Example::
 
-    pk = setup_receipt_keys(policy)                      # development setup (zkreceipt.bundle_keys)
+    pk = setup_receipt_keys(policy)                      # development setup (zkreceipt.ledger.keys)
     proven = prove_receipt(receipt, pk, policy, DEFAULT_RATE_TABLE)
     proven.bundle                                        # publish bundle_to_json(proven.bundle)
     proven.salt                                          # keep private: it opens the commitment
     verify_bundle(proven.bundle, pk.vk, rates=DEFAULT_RATE_TABLE).ok
 
-The bundle format is described in :mod:`zkreceipt.bundle_format`.
+The bundle format is described in :mod:`zkreceipt.ledger.bundle_format`.
 """
 
 from __future__ import annotations
@@ -26,18 +26,18 @@ from .bundle_format import (
     bundle_to_json,
     bundle_to_text,
 )
-from .bundle_keys import setup_receipt_keys, verification_key_id
-from .circuits.rate_table import rate_table_root
-from .circuits.receipt_policy import (
+from .keys import setup_receipt_keys, verification_key_id
+from ..circuits.rate_table import rate_table_root
+from ..circuits.receipt_policy import (
     POLICY_INPUT_NAMES,
     ReceiptDisclosure,
     ReceiptPolicy,
 )
-from .errors import ProofError, SignatureError
-from .groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
-from .groth16.batch_verifier import verify_batch
-from .groth16.prover import default_chunk_size
-from .receipts import (
+from ..errors import ProofError, SignatureError
+from ..groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
+from ..groth16.batch_verifier import verify_batch
+from ..groth16.prover import default_chunk_size
+from ..receipts import (
     RateTable,
     Receipt,
     new_salt,
@@ -45,7 +45,7 @@ from .receipts import (
     text_to_field,
     verify_receipt,
 )
-from .receipts.ed25519_signing import TrustedKeys
+from ..receipts.ed25519_signing import TrustedKeys
 from .statements import Statement, receipt_statement
 
 logger = logging.getLogger(__name__)

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Self
 
-from .errors import StoreError, ZkReceiptError
-from .receipts import Receipt, parse_receipt, receipt_to_dict
-from .receipts.ed25519_keys import ed25519_key_id
-from .receipts.receipt import ED25519_ALGORITHM
-from .receipts.secp256k1_keys import normalize_address
+from ..errors import StoreError, ZkReceiptError
+from ..receipts import Receipt, parse_receipt, receipt_to_dict
+from ..receipts.ed25519_keys import ed25519_key_id
+from ..receipts.receipt import ED25519_ALGORITHM
+from ..receipts.secp256k1_keys import normalize_address
+from .home import HOME_ENVIRONMENT_VARIABLE, zkreceipt_home
 
-HOME_ENVIRONMENT_VARIABLE = "ZKRECEIPT_HOME"
 STORE_FILE_NAME = "zkreceipt.db"
 SCHEMA_VERSION = 1
 KEY_ALGORITHMS = (ED25519_ALGORITHM, "secp256k1")
@@ -73,12 +73,6 @@ CREATE TABLE keys (
 
 class RecordNotFoundError(StoreError):
     """No stored record has the id asked for."""
-
-
-def zkreceipt_home() -> Path:
-    """``$ZKRECEIPT_HOME`` if set, else ``~/.zkreceipt``."""
-    configured = os.environ.get(HOME_ENVIRONMENT_VARIABLE)
-    return Path(configured).expanduser() if configured else Path.home() / ".zkreceipt"
 
 
 def default_store_path() -> Path:
