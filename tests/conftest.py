@@ -1,4 +1,8 @@
-"""Fixtures shared by every test folder: a real PostgreSQL server from the Debian binaries.
+"""Fixtures shared by every test folder: a private zkreceipt home per test, a real PostgreSQL server.
+
+Every test runs with ``$ZKRECEIPT_HOME`` in its own temporary folder and no
+``$ZKRECEIPT_DATABASE_URL``, so no test writes to the user's home, store or
+audit log (tests that need a particular home set the variable themselves).
 
 ``postgresql_server`` (session scope) runs ``initdb`` and ``pg_ctl`` on a
 temporary directory, listening only on a Unix socket there (no TCP port). As
@@ -25,6 +29,14 @@ from pathlib import Path
 import pytest
 
 POSTGRESQL_USER = "zkreceipt"
+
+
+@pytest.fixture(autouse=True)
+def private_zkreceipt_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("zkreceipt-home") / "home"
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(home))
+    monkeypatch.delenv("ZKRECEIPT_DATABASE_URL", raising=False)
+    return home
 
 
 @dataclass(frozen=True)
