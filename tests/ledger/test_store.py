@@ -236,6 +236,9 @@ def test_invoices_and_their_bundles(store_url: str) -> None:
         assert store.add_invoice(api) is True
         with pytest.raises(StoreError, match="'inv-1' is already stored with different content"):
             store.add_invoice(dataclasses.replace(invoices[1], task_id="other"))
+        with pytest.raises(StoreError, match="'inv-1' is already stored with different content"):
+            store.check_invoice_storable(dataclasses.replace(invoices[1], task_id="other"))
+        store.check_invoice_storable(invoices[1])
         record = store.show_invoice("inv-0")
         assert record.invoice == invoices[0] and [b.bundle_id for b in record.proof_bundles] == [stored.bundle_id]
         assert store.get_bundle(stored.bundle_id).invoice_id == "inv-0"
@@ -376,3 +379,21 @@ def test_a_foreign_postgresql_database_is_refused(postgresql_server) -> None:  #
         connection.execute("CREATE TABLE receipts (x int)")
     with pytest.raises(StoreError, match="not a zkreceipt store"):
         ReceiptStore(url)
+
+
+def test_the_cli_uses_the_store_named_by_database_url(store_url: str) -> None:
+    from click.testing import CliRunner
+
+    from zkreceipt.cli.main import cli
+
+    with ReceiptStore(store_url) as store:
+        store.add_proven(make_receipt(1, started_at=100), "{}", kind="k", vk_id=VK_A, commitment=1)
+        store.add_receipt(make_receipt(2, started_at=200))
+    url = store_url if store_url.startswith("postgresql") else f"sqlite:///{store_url}"
+    listed = CliRunner().invoke(cli, ["--database-url", url, "receipts", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert [r["receipt_id"] for r in json.loads(listed.stdout)] == ["rcpt-0001", "rcpt-0002"]
+    shown = CliRunner().invoke(cli, ["--database-url", url, "receipt", "show", "rcpt-0001", "--json"])
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)["proof_bundles"]) == 1
+    missing = CliRunner().invoke(cli, ["--database-url", url, "receipt", "show", "rcpt-0009"])
+    assert missing.exit_code == 2 and "no stored receipt 'rcpt-0009'" in missing.stderr

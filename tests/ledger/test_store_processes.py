@@ -150,3 +150,22 @@ def test_a_busy_store_reads_at_once_and_refuses_writes_after_the_bounded_wait(st
         with ReceiptStore(store_url, busy_timeout=0.3) as second:  # the writer committed: writes go through again
             assert second.add_receipt(make_receipt(1)) is False
             second.add_proven(make_receipt(1), "{}", kind="k", vk_id=VK_A, commitment=1)
+
+
+def test_receipts_list_answers_while_another_process_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bug of issue 12: `receipts list` waited 30 s behind a writer and called the store 'not a zkreceipt store'."""
+    from click.testing import CliRunner
+
+    from zkreceipt.cli.main import cli
+
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path))
+    monkeypatch.setenv("ZKRECEIPT_STORE_BUSY_TIMEOUT", "0.3")
+    with ReceiptStore() as writer:
+        writer.add_receipt(make_receipt(2))
+        with writer._write() as holding:
+            holding.execute(receipts.insert().values(_receipt_row(make_receipt(1))))
+            started = time.monotonic()
+            listed = CliRunner().invoke(cli, ["receipts", "list", "--json"])
+            assert listed.exit_code == 0, listed.output
+            assert [r["receipt_id"] for r in json.loads(listed.stdout)] == ["rcpt-0002"]
+            assert time.monotonic() - started < 10

@@ -131,18 +131,18 @@ class ReceiptStore:
             return True
         stored = connection.execute(sa.select(table.c.document).where(table.c[key] == row[key])).scalar_one()
         if stored != row["document"]:
-            raise StoreError(f"{key}: {row[key]!r} is already stored with different content")
+            raise _conflict(key, row[key])
         return False
 
     def check_receipt_storable(self, receipt: Receipt) -> None:
         """StoreError if a different receipt is stored under ``receipt``'s id (check before long work)."""
-        row = _receipt_row(receipt)
+        self._check_storable(receipts, "receipt_id", _receipt_row(receipt))
+
+    def _check_storable(self, table: sa.Table, key: str, row: dict[str, Any]) -> None:
         with self._read() as connection:
-            stored = connection.execute(
-                sa.select(receipts.c.document).where(receipts.c.receipt_id == receipt.receipt_id)
-            ).scalar()
+            stored = connection.execute(sa.select(table.c.document).where(table.c[key] == row[key])).scalar()
         if stored is not None and stored != row["document"]:
-            raise StoreError(f"receipt_id: {receipt.receipt_id!r} is already stored with different content")
+            raise _conflict(key, row[key])
 
     def add_receipts(self, receipts: Iterable[Receipt], on_stored: Callable[[Receipt], None] | None = None) -> int:
         """Store each receipt in its own transaction and call ``on_stored`` after each commit; return how many were new.
@@ -373,6 +373,10 @@ class ReceiptStore:
         with self._write() as connection:
             return self._insert_document(connection, invoices, "invoice_id", row)
 
+    def check_invoice_storable(self, invoice: Invoice) -> None:
+        """StoreError if a different invoice is stored under ``invoice``'s id (check before proving)."""
+        self._check_storable(invoices, "invoice_id", _invoice_row(invoice))
+
     def add_invoice_proven(
         self,
         invoice: Invoice,
@@ -578,6 +582,10 @@ def _receipt_filters(
     if until is not None:
         conditions.append(receipts.c.completed_at <= _require_count("until", until))
     return conditions
+
+
+def _conflict(key: str, value: str) -> StoreError:
+    return StoreError(f"{key}: {value!r} is already stored with different content")
 
 
 def _require_count(name: str, value: object) -> int:
