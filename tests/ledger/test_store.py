@@ -397,3 +397,19 @@ def test_the_cli_uses_the_store_named_by_database_url(store_url: str) -> None:
     assert shown.exit_code == 0 and len(json.loads(shown.stdout)["proof_bundles"]) == 1
     missing = CliRunner().invoke(cli, ["--database-url", url, "receipt", "show", "rcpt-0009"])
     assert missing.exit_code == 2 and "no stored receipt 'rcpt-0009'" in missing.stderr
+
+
+def test_importing_the_store_does_not_load_sqlalchemy() -> None:
+    """Commands that never open the store (sign, verify) do not pay SQLAlchemy's import (about 0.1 s)."""
+    import subprocess
+    import sys
+    import tempfile
+
+    code = (
+        "import sys; from zkreceipt.ledger.store import ReceiptStore, KeyRecord; import zkreceipt.cli.receipt_commands;"
+        "assert 'sqlalchemy' not in sys.modules, 'imported'; store = ReceiptStore(sys.argv[1]);"
+        "assert 'sqlalchemy' in sys.modules and isinstance(store, ReceiptStore); store.close(); print('ok')"
+    )
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run([sys.executable, "-c", code, f"{folder}/z.db"], capture_output=True, text=True)
+    assert result.stdout == "ok\n", result.stderr

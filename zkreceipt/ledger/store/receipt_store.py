@@ -1,4 +1,4 @@
-"""``ReceiptStore``: receipts, invoices, their proof bundles, key metadata and API-key hashes.
+"""``SqlReceiptStore`` (built by ``ReceiptStore(…)``): receipts, invoices, their proof bundles, key metadata and API-key hashes.
 
 One set of SQLAlchemy Core queries for SQLite and PostgreSQL (see
 :mod:`.schema` and :mod:`.engine`). Each write is one transaction, complete or
@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection, Row
 from ...errors import StoreError, ZkReceiptError
 from ...receipts import Invoice, Receipt, invoice_to_dict, parse_invoice, parse_receipt, receipt_to_dict
 from .engine import WRITE_OPTION, create_store_engine, ensure_schema, translate_errors
+from . import ReceiptStore
 from .location import StoreLocation, resolve_location
 from .records import (
     ApiKeyRecord,
@@ -67,7 +68,7 @@ def default_busy_timeout() -> float:
     return seconds
 
 
-class ReceiptStore:
+class SqlReceiptStore(ReceiptStore):
     """The store at ``path_or_url`` (see :mod:`.location`); a context manager, or call :meth:`close`.
 
     Safe to share between threads (each call takes a pooled connection).
