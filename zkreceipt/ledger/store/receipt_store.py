@@ -163,14 +163,16 @@ class SqlReceiptStore(ReceiptStore):
 
     def show_receipt(self, receipt_id: str) -> ReceiptRecord:
         """The receipt ``receipt_id`` with its storage time and proof bundles; RecordNotFoundError if absent."""
+        document, stored_at, bundles = self._show(receipts, "receipt_id", receipt_id)
+        return ReceiptRecord(self._receipt(receipt_id, document), stored_at, bundles)
+
+    def _show(self, table: sa.Table, key: str, record_id: str) -> tuple[str, int, tuple[StoredProofBundle, ...]]:
+        """The stored document of ``record_id``, its storage time and its bundles, read in one snapshot."""
         with self._read() as connection:
-            row = connection.execute(
-                sa.select(receipts.c.document, receipts.c.stored_at).where(receipts.c.receipt_id == receipt_id)
-            ).first()
+            row = connection.execute(sa.select(table.c.document, table.c.stored_at).where(table.c[key] == record_id)).first()
             if row is None:
-                raise RecordNotFoundError(f"receipt_id: no stored receipt {receipt_id!r:.80}")
-            bundles = self._bundles(connection, proof_bundles.c.receipt_id == receipt_id)
-        return ReceiptRecord(self._receipt(receipt_id, row.document), row.stored_at, bundles)
+                raise RecordNotFoundError(f"{key}: no stored {key.removesuffix('_id')} {record_id!r:.80}")
+            return row.document, row.stored_at, self._bundles(connection, proof_bundles.c[key] == record_id)
 
     def find_receipts(
         self,
@@ -268,11 +270,15 @@ class SqlReceiptStore(ReceiptStore):
         bundle takes the old one's row and clears its verdict). StoreError if
         a different receipt is stored under the same id.
         """
-        row = _receipt_row(receipt)
         values = _bundle_values(bundle_json, kind, vk_id, commitment)
+        return self._add_proven(receipts, "receipt_id", _receipt_row(receipt), values, replace)
+
+    def _add_proven(
+        self, table: sa.Table, key: str, row: dict[str, Any], values: dict[str, Any], replace: bool
+    ) -> StoredProofBundle:
         with self._write() as connection:
-            self._insert_document(connection, receipts, "receipt_id", row)
-            return self._insert_bundle(connection, "receipt_id", receipt.receipt_id, values, replace)
+            self._insert_document(connection, table, key, row)
+            return self._insert_bundle(connection, key, row[key], values, replace)
 
     def _insert_bundle(
         self, connection: Connection, subject: str, subject_id: str, values: dict[str, Any], replace: bool
@@ -389,22 +395,13 @@ class SqlReceiptStore(ReceiptStore):
         replace: bool = False,
     ) -> StoredProofBundle:
         """Store ``invoice`` (if new) and its proof bundle in one transaction; as :meth:`add_proven`."""
-        row = _invoice_row(invoice)
         values = _bundle_values(bundle_json, kind, vk_id, commitment)
-        with self._write() as connection:
-            self._insert_document(connection, invoices, "invoice_id", row)
-            return self._insert_bundle(connection, "invoice_id", invoice.invoice_id, values, replace)
+        return self._add_proven(invoices, "invoice_id", _invoice_row(invoice), values, replace)
 
     def show_invoice(self, invoice_id: str) -> InvoiceRecord:
         """The invoice ``invoice_id`` with its storage time and proof bundles; RecordNotFoundError if absent."""
-        with self._read() as connection:
-            row = connection.execute(
-                sa.select(invoices.c.document, invoices.c.stored_at).where(invoices.c.invoice_id == invoice_id)
-            ).first()
-            if row is None:
-                raise RecordNotFoundError(f"invoice_id: no stored invoice {invoice_id!r:.80}")
-            bundles = self._bundles(connection, proof_bundles.c.invoice_id == invoice_id)
-        return InvoiceRecord(self._invoice(invoice_id, row.document), row.stored_at, bundles)
+        document, stored_at, bundles = self._show(invoices, "invoice_id", invoice_id)
+        return InvoiceRecord(self._invoice(invoice_id, document), stored_at, bundles)
 
     def list_invoices(
         self,
