@@ -12,6 +12,7 @@ from zkreceipt.cli.main import cli
 from zkreceipt.field import Fr
 from zkreceipt.formats.zkey_file import read_zkey
 from zkreceipt.ledger.logs import AuditLog
+from zkreceipt.ledger.store import ReceiptStore
 from zkreceipt.receipts.example_files import example_path
 
 FIXTURE_PTAU = Path(__file__).parents[1] / "interop" / "fixtures" / "pot10_final.ptau"
@@ -93,6 +94,9 @@ def test_prove_and_verify(keys_dir: Path, home: Path, tmp_path: Path) -> None:
     assert json.loads(verified.stdout)["valid"]
     events = AuditLog(home / "audit.log").events()
     assert [e.action.value for e in events][-2:] == ["proven", "verified"]
+    with ReceiptStore() as store:  # the invoice and its bundle are stored together
+        (stored,) = store.show_invoice(json.loads(invoice.read_text())["invoiceId"]).proof_bundles
+    assert (stored.bundle_json, stored.vk_id) == (text, document["vk_id"])
 
 
 def tampered(tmp_path: Path, change: dict[str, object]) -> Path:

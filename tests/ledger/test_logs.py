@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from zkreceipt.ledger.logs import (
+    MAX_AUDIT_DETAILS,
+    MAX_AUDIT_TEXT_LENGTH,
     AuditAction,
     AuditLog,
     AuditLogError,
@@ -204,3 +206,68 @@ def test_default_audit_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path))
     assert default_audit_log_path() == tmp_path / "audit.log"
     assert AuditLog().path == tmp_path / "audit.log"
+
+
+def test_long_audit_entries_are_truncated_never_refused(tmp_path: Path) -> None:
+    audit = AuditLog(tmp_path / "audit.log")
+    signal_name = "s" * 5000  # a long public-signal name inside an invalid bundle's problem
+    event = audit.record(
+        AuditAction.VERIFIED,
+        "bundle",
+        "9" * 3000,
+        valid=False,
+        problems=f"public signal {signal_name} does not match the policy",
+        **{f"extra_{n}": n for n in range(40)},
+    )
+    (stored,) = audit.events()
+    assert stored == event
+    assert len(stored.subject_id) == MAX_AUDIT_TEXT_LENGTH and stored.subject_id.endswith("…[truncated]")
+    problems = stored.details["problems"]
+    assert isinstance(problems, str) and len(problems) == MAX_AUDIT_TEXT_LENGTH
+    assert problems.startswith("public signal sss") and problems.endswith("…[truncated]")
+    assert stored.details["valid"] is False and stored.details["details_truncated"] is True
+    assert len(stored.details) == MAX_AUDIT_DETAILS + 1
+    with pytest.raises(AuditLogError, match="refused"):  # a secret-looking name is still refused
+        audit.record(AuditAction.PROVEN, "receipt", "r", salt_hex="1" * 5000)
+
+
+def test_the_audit_log_creates_a_private_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path / "fresh" / "home"))
+    AuditLog().record(AuditAction.KEY_EXPORTED, "verification_key", "vk.json")
+    for folder in (tmp_path / "fresh", tmp_path / "fresh" / "home"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert [event.action for event in AuditLog().events()] == [AuditAction.KEY_EXPORTED]
+
+
+def test_snarkjs_style_commands_audit_keys_proofs_and_verdicts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from zkreceipt.circuit import compile_circuit
+    from zkreceipt.circuits.mul_chain import MulChain
+    from zkreceipt.cli.main import cli
+    from zkreceipt.formats import R1csFile, write_r1cs, write_wtns
+
+    home = tmp_path / "home"
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    compiled = compile_circuit(MulChain(4))
+    write_r1cs("circuit.r1cs", R1csFile.from_r1cs(compiled.r1cs, n_outputs=1, n_prv_inputs=2))
+    write_wtns("witness.wtns", compiled.solve({"a": 3, "b": 5}).values)
+    runner = CliRunner()
+    for command in (
+        "groth16 setup circuit.r1cs circuit_final.zkey",
+        "groth16 prove",
+        "zkey export verificationkey",
+        "groth16 verify",
+    ):
+        result = runner.invoke(cli, command.split())
+        assert result.exit_code == 0, (command, result.output)
+    events = AuditLog(home / "audit.log").events()
+    assert [(e.action.value, e.subject, e.subject_id) for e in events] == [
+        ("key_created", "zkey", "circuit_final.zkey"),
+        ("proven", "proof", "proof.json"),
+        ("key_exported", "verification_key", "verification_key.json"),
+        ("verified", "proof", "proof.json"),
+    ]
+    assert events[0].details["setup"] == "development" and events[3].details["valid"] is True
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700

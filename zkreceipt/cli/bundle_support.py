@@ -223,10 +223,10 @@ def check_batch(
 
 
 def store_proven(store: ReceiptStore, receipt: Receipt, proven: ProvenReceipt) -> None:
-    """Store the receipt (if new) and attach its bundle."""
-    store.add_receipt(receipt)
-    store.add_proof_bundle(
-        receipt.receipt_id, bundle_to_text(proven.bundle), BUNDLE_KIND
+    """Store the receipt (if new) and its bundle in one transaction; a re-proof replaces the bundle of its key."""
+    bundle = proven.bundle
+    store.add_proven(
+        receipt, bundle_to_text(bundle), kind=BUNDLE_KIND, vk_id=bundle.vk_id, commitment=bundle.commitment, replace=True
     )
 
 

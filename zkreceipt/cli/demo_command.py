@@ -30,7 +30,7 @@ from ..receipts import (
     verify_receipt,
 )
 from ..receipts.example_files import example_path
-from ..ledger.home import HOME_ENVIRONMENT_VARIABLE, zkreceipt_home
+from ..ledger.home import HOME_ENVIRONMENT_VARIABLE, private_directory, zkreceipt_home
 from ..ledger.store import ReceiptStore
 from .common import DAY_SECONDS, EXIT_INVALID, announce_kernel_compilation, record_audit, reports_bad_input
 
@@ -107,7 +107,7 @@ def demo_command() -> None:
     started = time.perf_counter()
     with _demo_home() as home:
         work = home / "demo"
-        work.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_directory(work)
         click.echo(f"zkreceipt demo in {home}")
         announce_kernel_compilation()
         # The numeric core: imported only now, after the notice (numba compiles it on a cold cache).

@@ -9,7 +9,7 @@ from ..formats.zkey_keys import read_proving_key, write_proving_key
 from ..groth16 import prove, setup_development, verify
 from ..phase2.setup import zkey_new_files
 from ..phase2.transcript import format_hash
-from .common import exit_with_verdict, reports_bad_input
+from .common import exit_with_verdict, record_audit, reports_bad_input
 
 FILE = click.Path(dir_okay=False)
 
@@ -31,6 +31,7 @@ def setup_command(files: tuple[str, ...]) -> None:
     """
     if len(files) == 3:
         cs_hash = zkey_new_files(*files)
+        record_audit("key_created", "zkey", files[2], setup="phase 2 (initial)", circuit_hash=cs_hash.hex())
         click.echo(format_hash(cs_hash, "Circuit hash: "))
         return
     if len(files) not in (0, 2):
@@ -38,6 +39,7 @@ def setup_command(files: tuple[str, ...]) -> None:
     r1cs_path, zkey_path = files if len(files) == 2 else ("circuit.r1cs", "circuit_0000.zkey")
     r1cs = read_r1cs(r1cs_path).r1cs
     write_proving_key(zkey_path, setup_development(r1cs))
+    record_audit("key_created", "zkey", zkey_path, setup="development", r1cs=r1cs_path)
     click.echo(f"wrote {zkey_path} (development setup: not a trusted setup)")
 
 
@@ -53,6 +55,7 @@ def prove_command(zkey: str, witness: str, proof: str, public: str) -> None:
     values = read_wtns(witness)
     snarkjs_json.write_proof(proof, prove(pk, values))
     snarkjs_json.write_public_signals(public, values[1 : pk.n_public + 1].to_ints())
+    record_audit("proven", "proof", proof, zkey=zkey, public=public)
 
 
 @groth16.command("verify")
@@ -65,4 +68,6 @@ def verify_command(verification_key: str, public: str, proof: str, quiet: bool) 
     """Verify PROOF for PUBLIC under VERIFICATION_KEY: exit 0 valid, 1 invalid, 2 bad input."""
     vk = snarkjs_json.read_verification_key(verification_key)
     signals = snarkjs_json.read_public_signals(public)
-    exit_with_verdict(verify(vk, signals, snarkjs_json.read_proof(proof)), quiet=quiet)
+    valid = verify(vk, signals, snarkjs_json.read_proof(proof))
+    record_audit("verified", "proof", proof, verification_key=verification_key, public=public, valid=valid)
+    exit_with_verdict(valid, quiet=quiet)

@@ -45,11 +45,13 @@ from ..receipts import (
     sign_invoice,
 )
 from ..ledger.home import zkreceipt_home
+from ..ledger.store import ReceiptStore
 from .bundle_support import keys_directory_option, ptau_option, run_setup
 from .common import EXIT_INVALID, EXIT_VALID, record_audit, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
 ACCOUNTING_KEY_FILE = "accounting_key.json"
+INVOICE_BUNDLE_KIND = "groth16-invoice"
 DEFAULT_MEMORY_LIMIT = 1 << 32  # 4 GiB: public, so a default says nothing about the invoice
 kind_option = click.option(
     "--kind",
@@ -185,10 +187,16 @@ def invoice_prove_command(
     policy = InvoicePolicy(shape, memory_limit if shape.meters_memory else None)
     check_invoice_for_proof(invoice, policy, signer=signer)  # bad input is reported before the key is read
     pk = read_proving_key(invoice_key_paths(shape, keys_dir).proving_key)
-    with log_context(invoice_id=invoice.invoice_id):
-        proven = prove_invoice(invoice, pk, policy, signer=signer)
-    bundle = proven.bundle
-    write_file_atomically(out, invoice_bundle_to_text(bundle).encode("utf-8"), private=False, overwrite=True)
+    with ReceiptStore() as store:
+        store.check_invoice_storable(invoice)
+        with log_context(invoice_id=invoice.invoice_id):
+            proven = prove_invoice(invoice, pk, policy, signer=signer)
+        bundle = proven.bundle
+        text = invoice_bundle_to_text(bundle)
+        write_file_atomically(out, text.encode("utf-8"), private=False, overwrite=True)
+        store.add_invoice_proven(
+            invoice, text, kind=INVOICE_BUNDLE_KIND, vk_id=bundle.vk_id, commitment=bundle.commitment, replace=True
+        )
     record_audit(
         "proven",
         "invoice",

@@ -93,7 +93,12 @@ class LazyGroup(click.Group):
     envvar="ZKRECEIPT_LOG_FILE",
     help="append the JSON logs here instead of stderr (env ZKRECEIPT_LOG_FILE)",
 )
-def cli(log_level: str, log_file: str | None) -> None:
+@click.option(
+    "--database-url",
+    metavar="URL",
+    help="the store: postgresql://… or a SQLite path (env ZKRECEIPT_DATABASE_URL; default $ZKRECEIPT_HOME/zkreceipt.db)",
+)
+def cli(log_level: str, log_file: str | None, database_url: str | None) -> None:
     """Groth16 proofs over BN254 for compute receipts and invoices (snarkjs-compatible).
 
     Exit codes: 0 valid, 1 invalid proof or signature, 2 bad input. What was
@@ -102,6 +107,8 @@ def cli(log_level: str, log_file: str | None) -> None:
     """
     from .common import start_logging  # runs only for a sub-command, never for --help
 
+    if database_url:
+        os.environ["ZKRECEIPT_DATABASE_URL"] = database_url  # every ReceiptStore() of this run opens it
     start_logging(log_level, log_file)
 
 

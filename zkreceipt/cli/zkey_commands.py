@@ -19,7 +19,7 @@ from ..formats.zkey_keys import read_proving_key
 from ..phase2.contribute import zkey_beacon_files, zkey_contribute_files
 from ..phase2.setup import zkey_new_files
 from ..phase2.transcript import format_hash
-from .common import EXIT_INVALID, EXIT_VALID, reports_bad_input
+from .common import EXIT_INVALID, EXIT_VALID, record_audit, reports_bad_input
 
 FILE = click.Path(dir_okay=False)
 
@@ -37,6 +37,7 @@ def zkey_group() -> None:
 def zkey_new_command(r1cs: str, ptau: str, zkey: str) -> None:
     """Initial ZKEY (no contributions) of R1CS from the prepared PTAU (``snarkjs zkey new``)."""
     cs_hash = zkey_new_files(r1cs, ptau, zkey)
+    record_audit("key_created", "zkey", zkey, setup="phase 2 (initial)", circuit_hash=cs_hash.hex())
     click.echo(format_hash(cs_hash, "Circuit hash: "))
 
 
@@ -57,6 +58,7 @@ def _ask_entropy() -> str:
 def zkey_contribute_command(old_zkey: str, new_zkey: str, name: str | None, entropy: str | None) -> None:
     """Write NEW_ZKEY: OLD_ZKEY with a new secret contribution (``snarkjs zkey contribute``)."""
     digest = zkey_contribute_files(old_zkey, new_zkey, name=name, entropy=entropy or _ask_entropy())
+    record_audit("key_created", "zkey", new_zkey, setup="phase 2 contribution", contribution_hash=digest.hex())
     click.echo(format_hash(digest, "Contribution Hash: "))
 
 
@@ -75,6 +77,7 @@ def zkey_beacon_command(old_zkey: str, new_zkey: str, beacon_hash: str, num_iter
     except ValueError:
         raise FormatError(f"beacon hash {beacon_hash!r} is not a hexadecimal byte string") from None
     digest = zkey_beacon_files(old_zkey, new_zkey, digest_in, num_iterations_exp, name=name)
+    record_audit("key_created", "zkey", new_zkey, setup="phase 2 beacon", contribution_hash=digest.hex())
     click.echo(format_hash(digest, "Contribution Hash: "))
 
 
@@ -104,6 +107,7 @@ def zkey_verify_command(r1cs: str, ptau: str, zkey: str) -> None:
     for failure in result.failures:
         click.echo(f"FAILED: {failure}", err=True)
     click.echo("ZKey Ok!" if result.ok else "ZKey verification FAILED", err=not result.ok)
+    record_audit("verified", "zkey", zkey, valid=result.ok, problems="; ".join(result.failures) or None)
     sys.exit(EXIT_VALID if result.ok else EXIT_INVALID)
 
 
@@ -119,6 +123,7 @@ def zkey_export() -> None:
 def export_verification_key(zkey: str, verification_key: str) -> None:
     """Write ZKEY's verification key as snarkjs JSON."""
     snarkjs_json.write_verification_key(verification_key, read_proving_key(zkey).vk)
+    record_audit("key_exported", "verification_key", verification_key, zkey=zkey)
 
 
 @zkey_export.command("solidityverifier")

@@ -29,7 +29,7 @@ from ..formats.zkey_file import Groth16Zkey, write_zkey
 from ..formats.zkey_keys import proving_key_from_zkey, read_proving_key, write_proving_key
 from ..groth16 import ProvingKey, VerifyingKey, setup_development
 from ..r1cs import R1CS
-from .home import zkreceipt_home
+from .home import private_directory, zkreceipt_home
 
 PROVING_KEY_FILE = "receipt.zkey"
 VERIFICATION_KEY_FILE = "verification_key.json"
@@ -110,7 +110,7 @@ def save_receipt_keys(
 
 def save_keys(pk: ProvingKey, paths: ReceiptKeyPaths) -> ReceiptKeyPaths:
     """Write the proving key (0600) and the verification key to ``paths`` (directory created 0700)."""
-    paths.proving_key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_directory(paths.proving_key.parent)
     write_proving_key(paths.proving_key, pk)
     write_verification_key(paths.verification_key, pk.vk)
     return paths
@@ -118,7 +118,7 @@ def save_keys(pk: ProvingKey, paths: ReceiptKeyPaths) -> ReceiptKeyPaths:
 
 def save_phase2_keys(zkey: Groth16Zkey, paths: ReceiptKeyPaths) -> ReceiptKeyPaths:
     """Write a phase-2 zkey as is (0600, contributions kept) and its verification key to ``paths``."""
-    paths.proving_key.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_directory(paths.proving_key.parent)
     write_zkey(paths.proving_key, zkey)
     write_verification_key(paths.verification_key, proving_key_from_zkey(zkey).vk)
     return paths

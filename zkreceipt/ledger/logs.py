@@ -15,10 +15,15 @@ Extra fields whose names suggest a secret (salt, seed, secret, private…,
 password, witness, toxic…) are written as ``"[redacted]"``.
 
 The audit log is a separate JSON-lines file recording what was signed, proven
-and verified: ``{"ts", "action", "subject", "subject_id", "details"}``. Each
-event is appended with one ``write`` on a file opened ``O_APPEND`` (mode 0600)
-and fsynced. It refuses detail fields that could hold a secret (the same
-names), so a secret key, a salt or a private witness value never reaches it.
+and verified, and which keys were created or exported: ``{"ts", "action",
+"subject", "subject_id", "details"}``. Each event is appended with one
+``write`` on a file opened ``O_APPEND`` (mode 0600, in the 0700 home) and
+fsynced. It refuses detail fields that could hold a secret (the same names),
+so a secret key, a salt or a private witness value never reaches it. Long text
+(a long signal name in a problem, a long path) is truncated to
+:data:`MAX_AUDIT_TEXT_LENGTH` characters and marked, never refused: an event
+that happened is always recorded. At most :data:`MAX_AUDIT_DETAILS` details
+are kept.
 """
 
 from __future__ import annotations
@@ -39,7 +44,7 @@ from types import MappingProxyType
 from typing import TextIO
 
 from ..errors import ZkReceiptError
-from .home import zkreceipt_home
+from .home import private_directory, zkreceipt_home
 
 SERVICE_NAME = "zkreceipt"
 ROOT_LOGGER_NAME = "zkreceipt"
@@ -48,6 +53,8 @@ SECRET_NAME_PARTS = ("salt", "seed", "secret", "private", "password", "passphras
 REDACTED = "[redacted]"
 AUDIT_LOG_FILE_NAME = "audit.log"
 MAX_AUDIT_TEXT_LENGTH = 1024
+MAX_AUDIT_DETAILS = 32
+TRUNCATION_MARK = "…[truncated]"
 
 AuditValue = str | int | bool | None
 
@@ -159,6 +166,7 @@ class AuditAction(str, Enum):
     PROVEN = "proven"
     VERIFIED = "verified"
     KEY_CREATED = "key_created"
+    KEY_EXPORTED = "key_exported"
 
 
 @dataclass(frozen=True)
@@ -174,18 +182,22 @@ class AuditEvent:
     def __post_init__(self) -> None:
         object.__setattr__(self, "action", _audit_action(self.action))
         for name in ("ts", "subject", "subject_id"):
-            _check_audit_text(name, getattr(self, name))
+            object.__setattr__(self, name, _audit_text(name, getattr(self, name)))
         if not isinstance(self.details, Mapping):
             raise AuditLogError("audit details: must be a mapping")
+        details: dict[str, AuditValue] = {}
         for name, value in self.details.items():
-            _check_audit_text("detail name", name)
-            if looks_secret(name):
+            if looks_secret(_audit_text("detail name", name)):
                 raise AuditLogError(f"audit detail {name!r}: refused; the audit log never records secret material")
+            if len(details) == MAX_AUDIT_DETAILS:
+                details["details_truncated"] = True
+                break
             if isinstance(value, str):
-                _check_audit_text(f"audit detail {name!r}", value)
+                value = _audit_text(f"audit detail {name!r}", value)
             elif value is not None and not isinstance(value, (bool, int)):
                 raise AuditLogError(f"audit detail {name!r}: must be a string, an integer, a boolean or null")
-        object.__setattr__(self, "details", MappingProxyType(dict(self.details)))
+            details[_audit_text("detail name", name)] = value
+        object.__setattr__(self, "details", MappingProxyType(details))
 
     def to_json(self) -> str:
         """The event as one JSON line (without the newline)."""
@@ -210,11 +222,13 @@ def _audit_action(value: object) -> AuditAction:
         raise AuditLogError(f"audit action: must be one of {allowed}, got {value!r:.40}") from None
 
 
-def _check_audit_text(name: str, value: object) -> None:
+def _audit_text(name: str, value: object) -> str:
+    """``value``, cut to :data:`MAX_AUDIT_TEXT_LENGTH` characters (marked) if longer; AuditLogError if not text."""
     if not isinstance(value, str) or not value:
         raise AuditLogError(f"{name}: must be a non-empty string")
     if len(value) > MAX_AUDIT_TEXT_LENGTH:
-        raise AuditLogError(f"{name}: longer than {MAX_AUDIT_TEXT_LENGTH} characters")
+        return value[: MAX_AUDIT_TEXT_LENGTH - len(TRUNCATION_MARK)] + TRUNCATION_MARK
+    return value
 
 
 def default_audit_log_path() -> Path:
@@ -238,7 +252,7 @@ class AuditLog:
 
     def _append(self, line: bytes) -> None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_directory(self.path.parent)
             descriptor = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         except OSError as error:
             raise AuditLogError(f"{self.path}: cannot open the audit log ({error.strerror})") from None
