@@ -214,8 +214,16 @@ def _check_interface(source: str, module: Any) -> None:
 
 
 def _first_line(error: BaseException) -> str:
-    text = str(error).strip()
-    return text.splitlines()[0] if text else type(error).__name__
+    """The reason in wasmtime's message: the line after "Caused by:" if any (a trap), else the first."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    if "Caused by:" in lines[:-1]:
+        return lines[lines.index("Caused by:") + 1]
+    return lines[0] if lines else type(error).__name__
+
+
+def _wasm_errors() -> tuple[type[BaseException], ...]:
+    wasmtime = _wasmtime()
+    return (wasmtime.WasmtimeError, wasmtime.Trap)
 
 
 class WasmInstance:
@@ -244,7 +252,7 @@ class WasmInstance:
             imports.append(wasmtime.Func(self.store, kind, handlers[item.name]))
         try:
             instance = wasmtime.Instance(self.store, wasm.module, imports)
-        except wasmtime.WasmtimeError as exc:
+        except _wasm_errors() as exc:
             raise WasmModuleError(f"{self.path}: cannot instantiate the module ({_first_line(exc)})") from None
         self.exports = instance.exports(self.store)
         self.memory = self.exports["memory"]
@@ -257,10 +265,9 @@ class WasmInstance:
 
     def call(self, name: str, *args: int) -> int:
         """Call an export; a trap becomes WasmModuleError (circom's own stops raise CircomException)."""
-        wasmtime = _wasmtime()
         try:
             result = self.exports[name](self.store, *args)
-        except wasmtime.WasmtimeError as exc:  # Trap derives from it
+        except _wasm_errors() as exc:
             raise WasmModuleError(f"{self.path}: the witness generator stopped in {name}: {_first_line(exc)}") from None
         return 0 if result is None else int(result)
 
@@ -290,10 +297,9 @@ class WasmInstance:
         return out
 
     def _bulk_call(self, name: str, *args: int) -> None:
-        wasmtime = _wasmtime()
         try:
             self._bulk[name](self.store, *args)
-        except wasmtime.WasmtimeError as exc:
+        except _wasm_errors() as exc:
             raise WasmModuleError(f"{self.path}: the witness generator trapped: {_first_line(exc)}") from None
 
     def _fit_buffer(self, size: int) -> None:
