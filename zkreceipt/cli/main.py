@@ -54,6 +54,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "groth16": LazyCommand(".groth16_commands", "groth16", "Groth16 setup, prove, verify (as snarkjs)."),
     "r1cs": LazyCommand(".file_commands", "r1cs_group", "Inspect circom .r1cs files."),
     "zkey": LazyCommand(".zkey_commands", "zkey_group", "Phase-2 ceremony and exports of .zkey files."),
+    "anchor": LazyCommand(".anchor_commands", "anchor_group", "On-chain registry contract and anchoring call data."),
 }
 
 
