@@ -290,6 +290,8 @@ def main_chain(
     add("anchorMany, a signal >= r", _many([honest[2], with_signal(honest[3], PRICE, R + 5)]))
     add("anchorMany, a root it does not list", _many([honest[2], outside["attacker's rate table"]]))
     add("anchorMany, B not on the curve", _many([honest[2], with_proof_word(honest[3], 4, 1)]))
+    add("anchorMany, A.x + q", _many([honest[2], with_proof_word(honest[3], 0, honest[3].proof_words[0] + Q)]))
+    add("anchorMany, C.y + q", _many([honest[2], with_proof_word(honest[3], 7, honest[3].proof_words[7] + Q)]))
     add("anchorMany, 2 proofs and 1 signal row", Call("registry", _lopsided_batch(honest[2:4])))
     add("anchorMany, empty", Call("registry", call_data(anchor_many_signature(N_SIGNALS), [[], []])))
     add("anchorMany of 8", _many(honest[2:10], block=(ANCHOR_BLOCK[0] + 1, ANCHOR_BLOCK[1] + 12)))
@@ -447,6 +449,8 @@ def test_administration_is_the_owners(main_chain: dict[str, Outcome], honest: li
         ("anchorMany, a signal >= r", "SignalNotInField(7, {big})"),
         ("anchorMany, a root it does not list", "RateRootNotTrusted({attacker_root})"),
         ("anchorMany, B not on the curve", "InvalidProof()"),
+        ("anchorMany, A.x + q", "InvalidProof()"),
+        ("anchorMany, C.y + q", "InvalidProof()"),
         ("anchorMany, 2 proofs and 1 signal row", "BatchShape(2, 1)"),
         ("anchorMany, empty", "BatchShape(0, 0)"),
     ],

@@ -13,7 +13,7 @@ Example::
     deployment = read_deployment("contracts/deploy.json")
     item, vk_id, names = bundle_anchor(bundle)
     assert not anchor_problems(deployment, vk_id, names, item.public_signals)
-    data = anchor_calldata([item])                          # send to the registry
+    data = anchor_calldata(item)     # or anchor_many_calldata(items); send to the registry
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .abi import revert_reason, selector
 from .calldata import (
     AnchorItem,
     anchor_calldata,
+    anchor_many_calldata,
     anchor_many_signature,
     anchor_problems,
     anchor_signature,
@@ -73,6 +74,7 @@ __all__ = [
     "RegistrySources",
     "SignalLayout",
     "anchor_calldata",
+    "anchor_many_calldata",
     "anchor_many_signature",
     "anchor_problems",
     "anchor_signature",

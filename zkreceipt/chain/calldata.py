@@ -49,21 +49,20 @@ def anchor_many_signature(n_signals: int) -> str:
     return f"anchorMany(uint256[{PROOF_WORDS}][],uint256[{n_signals}][])"
 
 
-def anchor_calldata(items: Sequence[AnchorItem]) -> bytes:
-    """``anchor`` call data for one item, ``anchorMany`` for several (all with the same signal count)."""
+def anchor_calldata(item: AnchorItem) -> bytes:
+    """``anchor`` call data for one receipt."""
+    return call_data(anchor_signature(len(item.public_signals)), [item.proof_words, item.public_signals])
+
+
+def anchor_many_calldata(items: Sequence[AnchorItem]) -> bytes:
+    """``anchorMany`` call data for one or more receipts (all with the same number of signals)."""
     if not items:
-        raise RegistryError("anchor call data: no receipt given")
+        raise RegistryError("anchorMany call data: no receipt given")
     counts = {len(item.public_signals) for item in items}
     if len(counts) != 1:
-        raise RegistryError(f"anchor call data: the receipts have {sorted(counts)} public signals; one registry has one")
+        raise RegistryError(f"anchorMany call data: the receipts have {sorted(counts)} public signals; give one kind")
     (n,) = counts
-    if len(items) == 1:
-        (item,) = items
-        return call_data(anchor_signature(n), [tuple(item.proof_words), tuple(item.public_signals)])
-    return call_data(
-        anchor_many_signature(n),
-        [[tuple(item.proof_words) for item in items], [tuple(item.public_signals) for item in items]],
-    )
+    return call_data(anchor_many_signature(n), [[i.proof_words for i in items], [i.public_signals for i in items]])
 
 
 def anchor_problems(

@@ -34,7 +34,14 @@ from ..errors import FormatError
 from ..fileio import write_file_atomically
 from ..formats.snarkjs_json import read_json, write_json
 from .abi import address_value, encode_arguments
-from .inputs import RegistryBounds, RegistryError, RegistryInputs, SignalLayout, signal_layout
+from .inputs import (
+    RegistryBounds,
+    RegistryError,
+    RegistryInputs,
+    SignalLayout,
+    check_identity_names,
+    signal_layout,
+)
 from .registry import (
     EVM_VERSION,
     OPTIMIZER_RUNS,
@@ -67,10 +74,13 @@ class RegistryDeployment:
     bounds: RegistryBounds
     owner: str | None = None
 
+    def __post_init__(self) -> None:
+        check_identity_names(self.vk_id, self.circuit)
+        if self.owner is not None:
+            address_value(self.owner)
+
     @classmethod
     def of(cls, inputs: RegistryInputs, owner: str | None = None) -> RegistryDeployment:
-        if owner is not None:
-            address_value(owner)
         return cls(inputs.circuit, inputs.vk_id, inputs.layout, inputs.rate_roots, inputs.bounds, owner)
 
     def encoded_arguments(self) -> bytes:
@@ -127,8 +137,6 @@ def deployment_from_json(document: Any, source: str = DEPLOYMENT_FILE) -> Regist
         if not all(isinstance(root, str) and root.isdecimal() and len(root) <= 80 for root in roots):
             raise DeploymentFormatError(f"{source}: field 'constructor.rate_table_roots' must hold decimal strings")
         owner = field(constructor, "owner", (str, type(None)), "constructor.")
-        if owner is not None:
-            address_value(owner)
         return RegistryDeployment(
             circuit=field(document, "circuit", str),
             vk_id=field(document, "vk_id", str),

@@ -135,10 +135,7 @@ class RegistryInputs:
                 f"verification key: {self.vk.n_public} public signals, but the circuit identity "
                 f"{self.circuit} has {len(self.layout.names)}"
             )
-        if not isinstance(self.vk_id, str) or len(self.vk_id) != _VK_ID_LENGTH or not _is_hex(self.vk_id):
-            raise RegistryError(f"vk_id {self.vk_id!r:.80} is not 64 hex characters")
-        if not self.circuit.isprintable() or '"' in self.circuit or "\\" in self.circuit:
-            raise RegistryError(f"circuit {self.circuit!r:.80} has characters a Solidity string cannot hold plainly")
+        check_identity_names(self.vk_id, self.circuit)
         for root in self.rate_roots:
             if isinstance(root, bool) or not isinstance(root, int) or not 0 <= root < Fr.modulus:
                 raise RegistryError(f"rate-table root {root!r:.80} is not an int in [0, r)")
@@ -186,5 +183,9 @@ def registry_inputs_from_profile(profile: Any, vk_id: str) -> RegistryInputs:
     )
 
 
-def _is_hex(text: str) -> bool:
-    return all(c in "0123456789abcdef" for c in text)
+def check_identity_names(vk_id: str, circuit: str) -> None:
+    """RegistryError unless ``vk_id`` is 64 lowercase hex and ``circuit`` fits a plain Solidity string."""
+    if not isinstance(vk_id, str) or len(vk_id) != _VK_ID_LENGTH or not all(c in "0123456789abcdef" for c in vk_id):
+        raise RegistryError(f"vk_id {vk_id!r:.80} is not 64 lowercase hex characters")
+    if not isinstance(circuit, str) or not circuit.isprintable() or '"' in circuit or "\\" in circuit:
+        raise RegistryError(f"circuit {circuit!r:.80} has characters a Solidity string cannot hold plainly")

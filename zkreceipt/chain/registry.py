@@ -139,7 +139,7 @@ def receipt_registry(inputs: RegistryInputs) -> str:
         ),
         ic_sum=_lines(
             (f"ok := and(ok, mulAcc(pair, s, IC{j + 1}x, IC{j + 1}y, mload(add(t, {32 * j}))))" for j in range(n)),
-            12,
+            16,
         ),
     )
 
@@ -376,12 +376,19 @@ contract ReceiptRegistry {
                 ok := and(ok, staticcall(gas(), 0x06, pScratch, 128, pAcc, 64))
             }
 
-            // The pair (-w*A, B) at pPair, and w*C added to the point at pC.
+            // The pair (-w*A, B) at pPair, and w*C added to the point at pC. Every coordinate
+            // must be below Q, as verifyProof requires, before a precompile sees it.
             function addProof(pPair, pC, pScratch, proof, w) -> ok {
+                ok := 1
+                for { let k := 0 } lt(k, 256) { k := add(k, 32) } {
+                    ok := and(ok, lt(calldataload(add(proof, k)), Q))
+                }
+                if iszero(ok) { leave }
                 mstore(pScratch, calldataload(proof))
                 mstore(add(pScratch, 32), calldataload(add(proof, 32)))
                 mstore(add(pScratch, 64), w)
                 ok := staticcall(gas(), 0x07, pScratch, 96, pPair, 64)
+                if iszero(ok) { leave }
                 mstore(add(pPair, 32), mod(sub(Q, mload(add(pPair, 32))), Q))
                 calldatacopy(add(pPair, 64), add(proof, 64), 128)
                 ok := and(ok, mulAcc(pC, pScratch, calldataload(add(proof, 192)), calldataload(add(proof, 224)), w))
@@ -413,43 +420,48 @@ contract ReceiptRegistry {
                 mstore(add(s, 160), i)
                 let w := add(mod(keccak256(add(s, 128), 64), sub(R, 1)), 1)
                 ok := and(ok, addProof(add(p, mul(i, 192)), sub(t, 192), s, add(proofs.offset, mul(i, 256)), w))
+                if iszero(ok) { break }
                 addSignals(t, add(publicSignals.offset, mul(i, $signal_bytes)), w)
                 sumW := addmod(sumW, w, R)
             }
-            let s := add(t, $signal_bytes)
+            // A precompile that fails keeps the gas it was given: stop at the first failure.
+            if ok {
+                let s := add(t, $signal_bytes)
 
-            // ((sum of w) * alpha, beta)
-            let pair := sub(t, 576)
-            mstore(s, alphax)
-            mstore(add(s, 32), alphay)
-            mstore(add(s, 64), sumW)
-            ok := and(ok, staticcall(gas(), 0x07, s, 96, pair, 64))
-            mstore(add(pair, 64), betax1)
-            mstore(add(pair, 96), betax2)
-            mstore(add(pair, 128), betay1)
-            mstore(add(pair, 160), betay2)
+                // ((sum of w) * alpha, beta)
+                let pair := sub(t, 576)
+                mstore(s, alphax)
+                mstore(add(s, 32), alphay)
+                mstore(add(s, 64), sumW)
+                ok := and(ok, staticcall(gas(), 0x07, s, 96, pair, 64))
+                mstore(add(pair, 64), betax1)
+                mstore(add(pair, 96), betax2)
+                mstore(add(pair, 128), betay1)
+                mstore(add(pair, 160), betay2)
 
-            // ((sum of w) * IC0 + sum of t[j] * IC(j+1), gamma)
-            pair := sub(t, 384)
-            mstore(s, IC0x)
-            mstore(add(s, 32), IC0y)
-            mstore(add(s, 64), sumW)
-            ok := and(ok, staticcall(gas(), 0x07, s, 96, pair, 64))
-            $ic_sum
-            mstore(add(pair, 64), gammax1)
-            mstore(add(pair, 96), gammax2)
-            mstore(add(pair, 128), gammay1)
-            mstore(add(pair, 160), gammay2)
+                // ((sum of w) * IC0 + sum of t[j] * IC(j+1), gamma)
+                pair := sub(t, 384)
+                mstore(s, IC0x)
+                mstore(add(s, 32), IC0y)
+                mstore(add(s, 64), sumW)
+                ok := and(ok, staticcall(gas(), 0x07, s, 96, pair, 64))
+                $ic_sum
+                mstore(add(pair, 64), gammax1)
+                mstore(add(pair, 96), gammax2)
+                mstore(add(pair, 128), gammay1)
+                mstore(add(pair, 160), gammay2)
 
-            // (sum of w * C, delta)
-            pair := sub(t, 192)
-            mstore(add(pair, 64), deltax1)
-            mstore(add(pair, 96), deltax2)
-            mstore(add(pair, 128), deltay1)
-            mstore(add(pair, 160), deltay2)
+                // (sum of w * C, delta)
+                pair := sub(t, 192)
+                mstore(add(pair, 64), deltax1)
+                mstore(add(pair, 96), deltax2)
+                mstore(add(pair, 128), deltay1)
+                mstore(add(pair, 160), deltay2)
 
-            ok := and(ok, staticcall(gas(), 0x08, p, sub(t, p), s, 32))
-            valid := and(ok, mload(s))
+                ok := and(ok, staticcall(gas(), 0x08, p, sub(t, p), s, 32))
+                ok := and(ok, mload(s))
+            }
+            valid := ok
         }
     }
 }
