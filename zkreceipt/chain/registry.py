@@ -39,8 +39,10 @@ combined check passes only if Σᵢ wᵢ·eᵢ = 0 for the nonzero discrete-log 
 for weights drawn after the proofs has probability about 1/r per attempt. Fixed weights would
 not do: C₁ + D and C₂ − D are two invalid proofs whose sum is valid. The signals must be < r
 before they enter the scalar sums (a signal s + r would otherwise act as s), so the range
-checks come first; points are checked by the precompile that first reads them (ecMul for A
-and C, the pairing for B), and −wᵢ·Aᵢ is negated from ecMul's canonical output.
+checks come first. Every proof coordinate must be < q, as ``verifyProof`` requires; whether a
+point is on the curve is checked by the precompile that first reads it (ecMul for A and C, the
+pairing for B, with B's subgroup), and −wᵢ·Aᵢ is negated from ecMul's canonical output. A
+failed precompile keeps all the gas it was given, so the check stops at the first failure.
 
 Administration: the ``owner`` (a constructor argument, immutable) adds and retires rate-table
 roots and sets the policy bounds, each with an event; nothing else is mutable, and the contract
@@ -160,7 +162,8 @@ def layout_comment(layout: SignalLayout) -> str:
 
 # Memory of _verifyBatch, from the free memory pointer p (used as scratch, never allocated):
 # first the Fiat–Shamir transcript (all proofs then all signals) for one Keccak; then, over it,
-# the N + 3 pairing pairs of 192 bytes, tⱼ (n words) and 128 bytes of precompile scratch.
+# the N + 3 pairing pairs of 192 bytes, tⱼ (n words), 128 bytes of precompile scratch, the
+# seed and the index i (the Keccak input of wᵢ).
 _REGISTRY = Template(
     """\
 // SPDX-License-Identifier: MIT
