@@ -11,6 +11,7 @@ up by name, with its revert reason decoded from the custom error.
 from __future__ import annotations
 
 import copy
+import json
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
@@ -52,6 +53,7 @@ from zkreceipt.chain import (
     anchor_problems,
     anchor_signature,
     bundle_anchor,
+    registry_abi,
     registry_inputs,
     selector,
 )
@@ -534,6 +536,14 @@ def test_depth_relabel_is_rejected(relabel_chain: dict[str, Outcome], depth_rela
 
 
 # --- the contracts themselves ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["registry", "units", "depth5"])
+def test_abi_is_solcs(name: str, registries: dict[str, CompiledRegistry]) -> None:
+    """The ABI export-contract writes (for web3 libraries) is the one solc derives from the source."""
+    compiled = registries[name]
+    as_text = lambda abi: sorted(json.dumps(entry, sort_keys=True) for entry in abi)  # noqa: E731
+    assert as_text(registry_abi(compiled.inputs.layout)) == as_text(compiled.abi)
 
 
 def test_interface_matches_the_python_side(registries: dict[str, CompiledRegistry]) -> None:

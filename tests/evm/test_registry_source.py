@@ -30,6 +30,7 @@ from zkreceipt.chain import (
     export_contracts,
     read_deployment,
     receipt_registry,
+    registry_abi,
     registry_inputs,
     registry_inputs_from_profile,
     revert_reason,
@@ -210,12 +211,13 @@ def test_record_follows_the_disclosure() -> None:
     assert "model: s[MODEL], price: s[PRICE_FP]" in shown
 
 
-def test_export_writes_the_three_files(inputs: RegistryInputs, tmp_path: Path) -> None:
+def test_export_writes_the_four_files(inputs: RegistryInputs, tmp_path: Path) -> None:
     paths = export_contracts(tmp_path / "out", inputs, OWNER)
-    assert [p.name for p in paths] == ["Groth16Verifier.sol", "ReceiptRegistry.sol", "deploy.json"]
+    assert [p.name for p in paths] == ["Groth16Verifier.sol", "ReceiptRegistry.sol", "ReceiptRegistry.abi.json", "deploy.json"]
     assert paths[0].read_text() == solidity_verifier(inputs.vk)
     assert paths[1].read_text() == receipt_registry(inputs)
-    assert read_deployment(paths[2]) == RegistryDeployment.of(inputs, OWNER)
+    assert json.loads(paths[2].read_text()) == registry_abi(inputs.layout)
+    assert read_deployment(paths[3]) == RegistryDeployment.of(inputs, OWNER)
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in paths)
     assert all(p.stat().st_mode & 0o777 == 0o644 for p in paths)
 

@@ -9,7 +9,7 @@ Example::
 
     inputs = registry_inputs(vk, verification_key_id(vk), PRICE_AND_MODEL, [DEFAULT_RATE_TABLE],
                              RegistryBounds(not_before, not_after, max_duration=3600, max_gpu_count=1))
-    export_contracts("contracts", inputs, owner="0x…")     # the two .sol files and deploy.json
+    export_contracts("contracts", inputs, owner="0x…")     # the two .sol files, the ABI, deploy.json
     deployment = read_deployment("contracts/deploy.json")
     item, vk_id, names = bundle_anchor(bundle)
     assert not anchor_problems(deployment, vk_id, names, item.public_signals)
@@ -50,11 +50,13 @@ from .inputs import (
 )
 from .registry import (
     ERROR_SIGNATURES,
+    REGISTRY_ABI_FILE,
     REGISTRY_CONTRACT,
     REGISTRY_FILE,
     VERIFIER_FILE,
     RegistrySources,
     receipt_registry,
+    registry_abi,
     registry_sources,
 )
 
@@ -62,6 +64,7 @@ __all__ = [
     "CONSTRUCTOR_SIGNATURE",
     "DEPLOYMENT_FILE",
     "ERROR_SIGNATURES",
+    "REGISTRY_ABI_FILE",
     "REGISTRY_CONTRACT",
     "REGISTRY_FILE",
     "VERIFIER_FILE",
@@ -85,6 +88,7 @@ __all__ = [
     "read_deployment",
     "receipt_registry",
     "registry_inputs",
+    "registry_abi",
     "registry_inputs_from_profile",
     "registry_sources",
     "revert_reason",

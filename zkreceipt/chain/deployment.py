@@ -8,6 +8,7 @@ to the compiled creation code) once the owner is known::
     {
       "format": "zkreceipt-registry-deployment", "version": 1,
       "contract": "ReceiptRegistry", "sources": ["Groth16Verifier.sol", "ReceiptRegistry.sol"],
+      "abi": "ReceiptRegistry.abi.json",
       "compiler": {"solc": "0.8.30", "evm_version": "prague", "optimizer_runs": 200},
       "circuit": "receipt-v1;rate=table:4;public=model,price_fp", "vk_id": "<64 hex>",
       "rate_table_depth": 4, "public_signals": ["commitment", "not_before", ...],
@@ -45,10 +46,12 @@ from .inputs import (
 from .registry import (
     EVM_VERSION,
     OPTIMIZER_RUNS,
+    REGISTRY_ABI_FILE,
     REGISTRY_CONTRACT,
     REGISTRY_FILE,
     SOLC_VERSION,
     VERIFIER_FILE,
+    registry_abi,
     registry_sources,
 )
 
@@ -97,6 +100,7 @@ def deployment_to_json(deployment: RegistryDeployment) -> dict[str, Any]:
         "version": DEPLOYMENT_VERSION,
         "contract": REGISTRY_CONTRACT,
         "sources": [VERIFIER_FILE, REGISTRY_FILE],
+        "abi": REGISTRY_ABI_FILE,
         "compiler": {"solc": SOLC_VERSION, "evm_version": EVM_VERSION, "optimizer_runs": OPTIMIZER_RUNS},
         "circuit": deployment.circuit,
         "vk_id": deployment.vk_id,
@@ -162,16 +166,19 @@ def read_deployment(path: str | Path) -> RegistryDeployment:
 
 
 def export_contracts(directory: str | Path, inputs: RegistryInputs, owner: str | None = None) -> list[Path]:
-    """Write ``Groth16Verifier.sol``, ``ReceiptRegistry.sol`` and ``deploy.json`` into ``directory``.
+    """Write ``Groth16Verifier.sol``, ``ReceiptRegistry.sol``, ``ReceiptRegistry.abi.json`` and
+    ``deploy.json`` into ``directory``.
 
     Everything is generated before the first file is written, and each file is written
     atomically (0644); returns the paths.
     """
     deployment = RegistryDeployment.of(inputs, owner)
     files = registry_sources(inputs).as_files()
+    abi = registry_abi(inputs.layout)
     target = Path(directory)
     written = [
         write_file_atomically(target / name, text.encode(), private=False, overwrite=True)
         for name, text in files.items()
     ]
+    written.append(write_json(target / REGISTRY_ABI_FILE, abi))
     return [*written, write_deployment(target / DEPLOYMENT_FILE, deployment)]

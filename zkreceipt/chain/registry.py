@@ -51,8 +51,10 @@ accepts no ether (nothing is payable; no receive or fallback).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from string import Template
+from typing import Any
 
 from ..field import Fq, Fr
 from ..formats.solidity import solidity_key_constants, solidity_verifier
@@ -64,6 +66,7 @@ EVM_VERSION = "prague"
 OPTIMIZER_RUNS = 200
 VERIFIER_FILE = "Groth16Verifier.sol"
 REGISTRY_FILE = "ReceiptRegistry.sol"
+REGISTRY_ABI_FILE = "ReceiptRegistry.abi.json"
 REGISTRY_CONTRACT = "ReceiptRegistry"
 PROOF_WORDS = 8
 
@@ -144,6 +147,92 @@ def receipt_registry(inputs: RegistryInputs) -> str:
             16,
         ),
     )
+
+
+def registry_abi(layout: SignalLayout) -> list[dict[str, Any]]:
+    """The registry's ABI for ``layout``, as solc writes it (tested equal): what a web3 library
+    needs to call the registry, read anchors and decode its events and errors."""
+    n, uint = len(layout.names), "uint256"
+    record = [("address", "submitter"), ("uint48", "blockNumber"), ("uint48", "timestamp")]
+    recorded = [(uint, _RECORD_NAMES[name]) for name in layout.recorded]
+    bounds = [("uint40", "notBefore"), ("uint40", "notAfter"), ("uint40", "maxDuration"), ("uint16", "maxGpuCount")]
+    constructor = _params([("address", "owner_"), (f"{uint}[]", "rateTableRoots"), *bounds])
+    anchored = [(uint, "commitment", True), ("address", "submitter", True), *((t, m, False) for t, m in recorded)]
+    anchor_of = _function("anchorOf", [(uint, "commitment")], [])
+    anchor_of["outputs"] = [
+        {
+            "components": _params([*record, *recorded]),
+            "internalType": "struct ReceiptRegistry.Anchor",
+            "name": "record",
+            "type": "tuple",
+        }
+    ]
+    verifier = _function("verifier", [], [])
+    verifier["outputs"] = [{"internalType": "contract Groth16Verifier", "name": "", "type": "address"}]
+    return [
+        {"inputs": constructor, "stateMutability": "nonpayable", "type": "constructor"},
+        *(_error(signature) for signature in ERROR_SIGNATURES),
+        _event("PolicyChanged", [(kind, name, False) for kind, name in bounds]),
+        _event("RateRootAdded", [(uint, "root", True)]),
+        _event("RateRootRetired", [(uint, "root", True)]),
+        _event("ReceiptAnchored", anchored),
+        _function("CIRCUIT", [], [("string", "")]),
+        _function("RATE_TABLE_DEPTH", [], [(uint, "")]),
+        _function("VERIFICATION_KEY_ID", [], [("bytes32", "")]),
+        _function("addRateRoot", [(uint, "root")], [], "nonpayable"),
+        _function("anchor", [(f"{uint}[8]", "proof"), (f"{uint}[{n}]", "publicSignals")], [], "nonpayable"),
+        _function("anchorMany", [(f"{uint}[8][]", "proofs"), (f"{uint}[{n}][]", "publicSignals")], [], "nonpayable"),
+        anchor_of,
+        _function("isAnchored", [(uint, "commitment")], [("bool", "")]),
+        _function("isTrustedRateRoot", [(uint, "")], [("bool", "")]),
+        _function("owner", [], [("address", "")]),
+        _function("policy", [], bounds),
+        _function("retireRateRoot", [(uint, "root")], [], "nonpayable"),
+        _function("setPolicy", bounds, [], "nonpayable"),
+        verifier,
+    ]
+
+
+#: Parameter names of the custom errors (the ABI carries them; the signatures do not).
+_ERROR_PARAMETERS = {
+    "NotOwner": ("caller",),
+    "SignalNotInField": ("index", "value"),
+    "RateRootNotTrusted": ("root",),
+    "RateRootAlreadyTrusted": ("root",),
+    "WindowOutsidePolicy": ("notBefore", "notAfter"),
+    "DurationAbovePolicy": ("maxDuration",),
+    "GpuCountAbovePolicy": ("gpuCount",),
+    "AlreadyAnchored": ("commitment",),
+    "NotAnchored": ("commitment",),
+    "BatchShape": ("proofs", "publicSignals"),
+}
+
+
+def _params(pairs: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [{"internalType": kind, "name": name, "type": kind} for kind, name in pairs]
+
+
+def _function(
+    name: str, inputs: list[tuple[str, str]], outputs: list[tuple[str, str]], mutability: str = "view"
+) -> dict[str, Any]:
+    return {
+        "inputs": _params(inputs),
+        "name": name,
+        "outputs": _params(outputs),
+        "stateMutability": mutability,
+        "type": "function",
+    }
+
+
+def _event(name: str, inputs: list[tuple[str, str, bool]]) -> dict[str, Any]:
+    parameters = [{"indexed": i, "internalType": kind, "name": n, "type": kind} for kind, n, i in inputs]
+    return {"anonymous": False, "inputs": parameters, "name": name, "type": "event"}
+
+
+def _error(signature: str) -> dict[str, Any]:
+    name, kinds = signature[:-1].split("(")
+    names = _ERROR_PARAMETERS.get(name, ())
+    return {"inputs": _params(zip(kinds.split(",") if kinds else [], names, strict=True)), "name": name, "type": "error"}
 
 
 def _constant_name(signal: str) -> str:
