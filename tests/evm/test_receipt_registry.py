@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -44,7 +43,6 @@ from registry_helpers import (
 from zkreceipt.chain import (
     ERROR_SIGNATURES,
     AnchorItem,
-    RegistryBounds,
     RegistryDeployment,
     RegistryInputs,
     anchor_calldata,

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from evm_helpers import random_key
 
 from zkreceipt.chain import (
     ERROR_SIGNATURES,
@@ -50,7 +51,7 @@ from zkreceipt.circuits.receipt_policy import (
 from zkreceipt.curve import G1Points, G2Points
 from zkreceipt.field import Fr
 from zkreceipt.formats.solidity import solidity_key_constants, solidity_verifier
-from zkreceipt.groth16 import Proof, VerifyingKey
+from zkreceipt.groth16 import Proof
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, RateTable
 
 R = Fr.modulus
@@ -59,19 +60,9 @@ BOUNDS = RegistryBounds(100, 200, 3600, 2)
 OWNER = "0x00000000000000000000000000000000000000aa"
 
 
-def _key(n_public: int) -> VerifyingKey:
-    return VerifyingKey(
-        alpha_g1=G1Points.random(1),
-        beta_g2=G2Points.random(1),
-        gamma_g2=G2Points.random(1),
-        delta_g2=G2Points.random(1),
-        gamma_abc_g1=G1Points.random(n_public + 1),
-    )
-
-
 @pytest.fixture(scope="module")
 def inputs() -> RegistryInputs:
-    return registry_inputs(_key(8), VK_ID, PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS)
+    return registry_inputs(random_key(8), VK_ID, PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS)
 
 
 def _item(signals: list[int]) -> AnchorItem:
@@ -111,7 +102,7 @@ def test_layouts_a_registry_cannot_serve(names: tuple[str, ...], depth: int, mes
 
 def test_inputs_refuse_what_does_not_fit(inputs: RegistryInputs) -> None:
     with pytest.raises(RegistryError, match="9 public signals, but the circuit identity"):
-        replace(inputs, vk=_key(9))
+        replace(inputs, vk=random_key(9))
     with pytest.raises(RegistryError, match="vk_id"):
         replace(inputs, vk_id="AB" * 32)
     with pytest.raises(RegistryError, match="rate-table root"):
@@ -119,7 +110,7 @@ def test_inputs_refuse_what_does_not_fit(inputs: RegistryInputs) -> None:
     with pytest.raises(RegistryError, match="Solidity string"):
         replace(inputs, circuit='receipt"); drain(); //')
     with pytest.raises(RegistryError, match="rate_table binding"):
-        registry_inputs(_key(8), VK_ID, PUBLIC_RATE_PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS)
+        registry_inputs(random_key(8), VK_ID, PUBLIC_RATE_PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS)
 
 
 @pytest.mark.parametrize(
@@ -140,14 +131,14 @@ def test_bounds_are_checked(bounds: tuple[int, int, int, int], message: str) -> 
 def test_roots_are_the_tables_at_the_circuits_depth() -> None:
     other = RateTable({"llama3.2": 3_000_000})
     deep = ReceiptDisclosure(("model", "price_fp"), RateBinding.RATE_TABLE, 6)
-    made = registry_inputs(_key(8), VK_ID, deep, [DEFAULT_RATE_TABLE, other, DEFAULT_RATE_TABLE], BOUNDS)
+    made = registry_inputs(random_key(8), VK_ID, deep, [DEFAULT_RATE_TABLE, other, DEFAULT_RATE_TABLE], BOUNDS)
     assert made.rate_roots == (rate_table_root(DEFAULT_RATE_TABLE, 6), rate_table_root(other, 6))
     assert made.layout.rate_table_depth == 6
 
 
 def test_profile_adapter() -> None:
     """A stand-in with the trust profile's attribute names (INTERFACES.md); the real one is the trust branch's."""
-    vk = _key(8)
+    vk = random_key(8)
     identity = SimpleNamespace(
         family="receipt",
         key=PRICE_AND_MODEL.key,
@@ -202,11 +193,11 @@ def test_source_pins_the_layout_the_key_and_the_depth(inputs: RegistryInputs) ->
 
 
 def test_record_follows_the_disclosure() -> None:
-    hidden = registry_inputs(_key(6), VK_ID, NOTHING_DISCLOSED, [DEFAULT_RATE_TABLE], BOUNDS)
+    hidden = registry_inputs(random_key(6), VK_ID, NOTHING_DISCLOSED, [DEFAULT_RATE_TABLE], BOUNDS)
     source = receipt_registry(hidden)
     assert "event ReceiptAnchored(uint256 indexed commitment, address indexed submitter);" in source
     assert "uint256 model;" not in source and "uint256 price;" not in source
-    shown = receipt_registry(registry_inputs(_key(8), VK_ID, PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS))
+    shown = receipt_registry(registry_inputs(random_key(8), VK_ID, PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS))
     assert "address indexed submitter, uint256 model, uint256 price);" in shown
     assert "model: s[MODEL], price: s[PRICE_FP]" in shown
 

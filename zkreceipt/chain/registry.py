@@ -244,11 +244,6 @@ def _lines(lines: object, indent: int = 0) -> str:
     return ("\n" + " " * indent).join(lines)  # type: ignore[arg-type]
 
 
-def layout_comment(layout: SignalLayout) -> str:
-    """The public signals as the registry reads them, one per line (for people reading a deployment)."""
-    return "\n".join(f"{i:2d} {name}" for i, name in enumerate(layout.names))
-
-
 # Memory of _verifyBatch, from the free memory pointer p (used as scratch, never allocated):
 # first the Fiat–Shamir transcript (all proofs then all signals) for one Keccak; then, over it,
 # the N + 3 pairing pairs of 192 bytes, tⱼ (n words), 128 bytes of precompile scratch, the
