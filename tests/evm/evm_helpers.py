@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from zkreceipt.curve import G1Points, G2Points
 from zkreceipt.circuit import Circuit, PrivateInput, PublicInput, PublicOutput, compile_circuit
 from zkreceipt.groth16 import Proof, VerifyingKey, prove, setup_development
 
@@ -43,6 +44,17 @@ class Contract:
     def selector(self) -> str:
         (identifier,) = self.method_identifiers.values()
         return "0x" + identifier
+
+
+def random_key(n_public: int) -> VerifyingKey:
+    """A verification key of random points with ``n_public`` public signals (for source-level tests)."""
+    return VerifyingKey(
+        alpha_g1=G1Points.random(1),
+        beta_g2=G2Points.random(1),
+        gamma_g2=G2Points.random(1),
+        delta_g2=G2Points.random(1),
+        gamma_abc_g1=G1Points.random(n_public + 1),
+    )
 
 
 def prove_statement(circuit: Circuit, inputs: dict[str, int]) -> Statement:

@@ -13,6 +13,16 @@
 //                          | {"selector": "0x..", "calldata": "..."} snarkjs soliditycalldata text,
 //                                                                   parsed as JSON.parse("[" + text + "]")
 //                  -> {"deployedSize", "results": [{"data", "success", "returnData", "gasUsed", "error"}]}
+//   session           {"deploy": [deployment...], "calls": [call...]}: one chain, state kept from call to call
+//                     deployment = {"name", "bytecode": "0x..", "args": "0x.." (ABI-encoded, appended), "from"?}
+//                     call = {"to": "<deployed name>" | "0x<address>" | {"returned": k} (the address call k returned),
+//                             "data": "0x..", "from"?: "0x..", "value"?: "<wei>", "block"?: {"number", "timestamp"}}
+//                  -> {"deployed": {name: {"address", "deployedSize", "gasUsed", "success", "error", "revertData"}},
+//                      "results": [{"to", "success", "returnData", "gasUsed", "error",
+//                                   "logs": [{"address", "topics": ["0x.."], "data"}]}]}
+//                     Each deployment and call runs as a transaction does: the warm set (EIP-2929) is reset and
+//                     holds only the sender, the target and the precompiles; gasUsed is execution gas (the
+//                     21,000 and calldata of the transaction itself are not included).
 //   snarkjs-verifier  {"vk": <verification_key.json>}
 //                  -> {"source": "..."}  what `snarkjs zkey export solidityverifier` writes for that key
 //                     (the same call: snarkjs's Groth16 template rendered by ejs with the key)
@@ -109,6 +119,106 @@ async function call({ bytecode, calls }) {
     return { deployedSize: code.length, results };
 }
 
+const DEFAULT_SENDER = "0x00000000000000000000000000000000000000ee";
+const DEFAULT_BLOCK = { number: 1, timestamp: 1_700_000_000 };
+
+async function session({ deploy = [], calls = [] }) {
+    const { Common, Hardfork, Mainnet } = await import("@ethereumjs/common");
+    const { createEVM } = await import("@ethereumjs/evm");
+    const { Account, bytesToHex, createAddressFromString, createZeroAddress, hexToBytes } = await import(
+        "@ethereumjs/util"
+    );
+
+    const evm = await createEVM({ common: new Common({ chain: Mainnet, hardfork: Hardfork.Prague }) });
+    const funded = new Set();
+    async function sender(address) {
+        const from = createAddressFromString(address ?? DEFAULT_SENDER);
+        if (!funded.has(from.toString())) {
+            await evm.stateManager.putAccount(from, new Account(0n, 10n ** 21n));
+            funded.add(from.toString());
+        }
+        return from;
+    }
+    function block(given) {
+        const { number, timestamp } = { ...DEFAULT_BLOCK, ...(given ?? {}) };
+        const header = {
+            number: BigInt(number),
+            timestamp: BigInt(timestamp),
+            coinbase: createZeroAddress(),
+            difficulty: 0n,
+            prevRandao: new Uint8Array(32),
+            gasLimit: GAS_LIMIT,
+            baseFeePerGas: undefined,
+            slotNumber: 0n,
+            getBlobGasPrice: () => undefined,
+        };
+        return { header };
+    }
+    // What runTx does before a transaction: a fresh warm set of sender, target and precompiles.
+    async function startTransaction(from, to) {
+        await evm.journal.cleanup();
+        evm.journal.addAlwaysWarmAddress(from.toString());
+        if (to) evm.journal.addAlwaysWarmAddress(to.toString());
+        for (const address of evm.precompiles.keys()) evm.journal.addAlwaysWarmAddress(address);
+    }
+    function outcome(res) {
+        return {
+            success: res.execResult.exceptionError === undefined,
+            error: res.execResult.exceptionError?.error ?? null,
+            returnData: bytesToHex(res.execResult.returnValue),
+            gasUsed: Number(res.execResult.executionGasUsed),
+        };
+    }
+
+    const deployed = {};
+    for (const d of deploy) {
+        const from = await sender(d.from);
+        await startTransaction(from, null);
+        const data = hexToBytes(d.bytecode + (d.args ?? "0x").replace(/^0x/, ""));
+        const res = await evm.runCall({ caller: from, data, gasLimit: GAS_LIMIT, block: block(d.block) });
+        const address = res.createdAddress;
+        const code = address ? await evm.stateManager.getCode(address) : new Uint8Array();
+        const { returnData, ...result } = outcome(res); // returnData: the runtime code, or a revert reason
+        deployed[d.name] = {
+            ...result,
+            revertData: result.success ? null : returnData,
+            address: address?.toString() ?? null,
+            deployedSize: code.length,
+        };
+    }
+
+    const results = [];
+    for (const c of calls) {
+        let to;
+        if (typeof c.to === "object") {
+            const word = results[c.to.returned]?.returnData;
+            if (!word || word.length !== 66) throw new Error(`call ${JSON.stringify(c.to)}: no address returned`);
+            to = createAddressFromString("0x" + word.slice(26));
+        } else {
+            const address = deployed[c.to]?.address ?? c.to;
+            if (!address) throw new Error(`call to ${c.to}: not deployed`);
+            to = createAddressFromString(address);
+        }
+        const from = await sender(c.from);
+        await startTransaction(from, to);
+        const res = await evm.runCall({
+            caller: from,
+            to,
+            data: hexToBytes(c.data),
+            value: BigInt(c.value ?? 0),
+            gasLimit: GAS_LIMIT,
+            block: block(c.block),
+        });
+        const logs = (res.execResult.logs ?? []).map(([address, topics, data]) => ({
+            address: bytesToHex(address),
+            topics: topics.map(bytesToHex),
+            data: bytesToHex(data),
+        }));
+        results.push({ to: to.toString(), ...outcome(res), logs });
+    }
+    return { deployed, results };
+}
+
 function snarkjsVerifier({ vk }) {
     const ejs = require("ejs");
     const snarkjsDir = dirname(dirname(require.resolve("snarkjs"))); // <root>/build/main.cjs
@@ -116,7 +226,7 @@ function snarkjsVerifier({ vk }) {
     return { source: ejs.render(template, vk) };
 }
 
-const COMMANDS = { compile, call, "snarkjs-verifier": snarkjsVerifier };
+const COMMANDS = { compile, call, session, "snarkjs-verifier": snarkjsVerifier };
 
 async function main() {
     const command = COMMANDS[process.argv[2]];

@@ -12,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from evm_helpers import random_key
 
 from zkreceipt.curve import G1Points, G2Points
 from zkreceipt.errors import FileAccessError, ProofError
@@ -32,16 +33,6 @@ PUBLIC = [0, 1, R - 1]
 @pytest.fixture(scope="module")
 def proof() -> Proof:
     return Proof(a=G1Points.random(1), b=G2Points.random(1), c=G1Points.random(1))
-
-
-def _key(n_public: int) -> VerifyingKey:
-    return VerifyingKey(
-        alpha_g1=G1Points.random(1),
-        beta_g2=G2Points.random(1),
-        gamma_g2=G2Points.random(1),
-        delta_g2=G2Points.random(1),
-        gamma_abc_g1=G1Points.random(n_public + 1),
-    )
 
 
 def test_arguments_are_affine_ints_with_g2_c1_first(proof: Proof) -> None:
@@ -106,7 +97,7 @@ def _constants(source: str) -> dict[str, int]:
 
 
 def test_verifier_constants_are_the_key_in_evm_order() -> None:
-    vk = _key(3)
+    vk = random_key(3)
     source = solidity_verifier(vk)
     constants = _constants(source)
     (ax, ay), ic = vk.alpha_g1.to_ints()[0], vk.gamma_abc_g1.to_ints()
@@ -130,7 +121,7 @@ def test_verifier_constants_are_the_key_in_evm_order() -> None:
 
 
 def test_verifier_renders_infinity_as_zero() -> None:
-    vk = _key(2)
+    vk = random_key(2)
     vk = replace(vk, gamma_abc_g1=G1Points.concatenate([vk.gamma_abc_g1[:2], G1Points.infinity(1)]))
     constants = _constants(solidity_verifier(vk))
     assert constants["IC2x"] == constants["IC2y"] == 0
@@ -138,18 +129,18 @@ def test_verifier_renders_infinity_as_zero() -> None:
 
 def test_verifier_needs_a_public_signal() -> None:
     with pytest.raises(ProofError, match="at least one public signal"):
-        solidity_verifier(_key(0))
+        solidity_verifier(random_key(0))
     with pytest.raises(ProofError, match="expected a VerifyingKey"):
         solidity_verifier("vk")  # type: ignore[arg-type]
 
 
 def test_write_solidity_verifier(tmp_path: Path) -> None:
-    vk = _key(1)
+    vk = random_key(1)
     target = tmp_path / "contracts" / "Verifier.sol"
     assert write_solidity_verifier(target, vk) == target
     assert target.read_text() == solidity_verifier(vk)
     assert target.stat().st_mode & 0o777 == 0o644
     assert [p.name for p in target.parent.iterdir()] == ["Verifier.sol"]  # no temporary file left
     with pytest.raises(FileAccessError, match="already exists"):
-        write_solidity_verifier(target, _key(1), overwrite=False)
+        write_solidity_verifier(target, random_key(1), overwrite=False)
     assert target.read_text() == solidity_verifier(vk)

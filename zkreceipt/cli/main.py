@@ -55,6 +55,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "r1cs": LazyCommand(".file_commands", "r1cs_group", "Inspect circom .r1cs files."),
     "zkey": LazyCommand(".zkey_commands", "zkey_group", "Phase-2 ceremony and exports of .zkey files."),
     "wtns": LazyCommand(".wtns_commands", "wtns_group", "Compute circom witnesses from circuit.wasm (no Node)."),
+    "anchor": LazyCommand(".anchor_commands", "anchor_group", "On-chain registry contract and anchoring call data."),
 }
 
 

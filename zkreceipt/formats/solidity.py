@@ -16,6 +16,8 @@
   (:class:`CallArguments`), and :func:`solidity_calldata` the string
   ``snarkjs zkey export soliditycalldata public.json proof.json`` prints.
 * :func:`write_solidity_verifier` writes the contract to a file, atomically.
+* :func:`solidity_key_constants` gives the key as the contract's ``uint256 constant`` lines, for
+  other contracts generated from the same key.
 
 Points go to the EVM as in :mod:`zkreceipt.curve.serialize`'s EVM form: 32-byte big-endian
 words, G2 coordinates c1 before c0, the point at infinity as (0, 0).
@@ -114,18 +116,7 @@ def solidity_verifier(vk: VerifyingKey) -> str:
     n = vk.n_public
     if n < 1:
         raise ProofError("a Solidity verifier needs at least one public signal (Solidity has no uint[0])")
-    constants = [
-        *_constant_lines("alpha", ("x", "y"), _evm_words(vk.alpha_g1)),
-        *(
-            line
-            for name, point in (("beta", vk.beta_g2), ("gamma", vk.gamma_g2), ("delta", vk.delta_g2))
-            for line in _constant_lines(name, _G2_SUFFIXES, _evm_words(point))
-        ),
-    ]
-    ic_words = _evm_words(vk.gamma_abc_g1)
-    ic_constants = [
-        line for i in range(n + 1) for line in _constant_lines(f"IC{i}", ("x", "y"), ic_words[2 * i : 2 * i + 2])
-    ]
+    constants, ic_constants = solidity_key_constants(vk)
     signal_checks = [f"checkBelow(calldataload(add(_pubSignals, {i * WORD_BYTES})), r)" for i in range(n)]
     accumulation = [
         f"mulAcc(pVkX, pScratch, IC{i + 1}x, IC{i + 1}y, calldataload(add(_pubSignals, {i * WORD_BYTES})))"
@@ -141,6 +132,30 @@ def solidity_verifier(vk: VerifyingKey) -> str:
         signal_checks=_indent(signal_checks, 12),
         accumulation=_indent(accumulation, 12),
     )
+
+
+def solidity_key_constants(vk: VerifyingKey) -> tuple[list[str], list[str]]:
+    """``vk`` as ``uint256 constant`` lines, named as in the verifier: (α, β, γ, δ lines; IC lines).
+
+    α is ``alphax, alphay``; a G2 point P is ``Px1, Px2, Py1, Py2`` (x.c1, x.c0, y.c1, y.c0, the
+    precompile's order); ICᵢ is ``ICix, ICiy``. Other contracts generated from the same key
+    (the receipt registry of :mod:`zkreceipt.chain`) use these lines and names.
+    """
+    constants = [
+        *_constant_lines("alpha", ("x", "y"), _evm_words(vk.alpha_g1)),
+        *(
+            line
+            for name, point in (("beta", vk.beta_g2), ("gamma", vk.gamma_g2), ("delta", vk.delta_g2))
+            for line in _constant_lines(name, _G2_SUFFIXES, _evm_words(point))
+        ),
+    ]
+    ic_words = _evm_words(vk.gamma_abc_g1)
+    ic_constants = [
+        line
+        for i in range(vk.n_public + 1)
+        for line in _constant_lines(f"IC{i}", ("x", "y"), ic_words[2 * i : 2 * i + 2])
+    ]
+    return constants, ic_constants
 
 
 def write_solidity_verifier(path: str | Path, vk: VerifyingKey, *, overwrite: bool = True) -> Path:
