@@ -159,6 +159,7 @@ class AuditAction(str, Enum):
     PROVEN = "proven"
     VERIFIED = "verified"
     KEY_CREATED = "key_created"
+    TRUSTED = "trusted"  # a trust-profile change: a key, signer, rate table or policy accepted
 
 
 @dataclass(frozen=True)
