@@ -306,7 +306,7 @@ def test_batch_prove_refuses_a_bad_or_untrusted_receipt_before_proving(app, keys
     assert result.exit_code == 2 and "bad.json" in result.stderr and "price" in result.stderr
     unsigned = write_receipt(tmp_path / "unsigned.json", receipt_id="rcpt-4", signature=None)
     result = invoke(app, "prove-batch", good, unsigned, "--keys-dir", keys_dir, "--out-dir", "out")
-    assert result.exit_code == 2 and "unsigned.json: signature: the receipt is not signed" in result.stderr
+    assert result.exit_code == 2 and "unsigned.json: signature: receipt rcpt-4 is not signed" in result.stderr
     assert not (tmp_path / "out").exists()
     assert not (home / "zkreceipt.db").exists() or stored_ids() == []
 

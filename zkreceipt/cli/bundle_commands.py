@@ -33,7 +33,7 @@ from .bundle_support import (
     audit_proven,
     audit_verified,
     check_batch,
-    check_receipt_signer,
+    check_signer_of,
     force_option,
     keys_directory_option,
     load_provider_signing_key,
@@ -121,7 +121,7 @@ def prove_command(
     """
     receipt = read_receipt_file(receipt_file)
     keyring = load_trust_profile(trust).receipt_keyring()
-    check_receipt_signer(receipt, keyring, receipt_file)
+    check_signer_of(receipt, keyring, receipt_file)
     key = load_provider_signing_key(signing_key)
     with log_context(receipt_id=receipt.receipt_id, job_id=receipt.job_id), ReceiptStore() as store:
         store.check_receipt_storable(receipt)

@@ -13,13 +13,13 @@ from typing import Any, TypeVar
 import click
 
 from ..circuits.receipt_policy import ReceiptPolicy
-from ..errors import ReceiptError, ZkReceiptError
+from ..errors import ReceiptError, SignatureError, ZkReceiptError
 from ..fileio import write_file_atomically
 from ..formats.snarkjs_json import read_json
 from ..formats.zkey_keys import proving_key_from_zkey
 from ..groth16 import VerifyingKey
 from ..ledger.bundle_format import BundleFormatError, ProofBundle, bundle_from_json, bundle_to_text
-from ..ledger.bundles import BundleCheck, ProvenReceipt, check_to_json
+from ..ledger.bundles import BundleCheck, ProvenReceipt, check_receipt_signer, check_to_json
 from ..ledger.identity import CircuitIdentity
 from ..ledger.invoice_bundles import INVOICE_BUNDLE_FORMAT
 from ..ledger.keys import (
@@ -35,7 +35,7 @@ from ..ledger.statements import check_receipt_policy
 from ..ledger.store import ReceiptStore
 from ..ledger.trust import default_trust_path, update_trust_profile
 from ..r1cs import R1CS
-from ..receipts import KeyFileError, Keyring, RateTable, Receipt, check_pricing, load_signing_key, verify_receipt
+from ..receipts import KeyFileError, Keyring, RateTable, Receipt, check_pricing, load_signing_key
 from .common import DAY_SECONDS, EXIT_INVALID, EXIT_VALID, record_audit, run_stage
 from .receipt_commands import default_signing_key_path
 
@@ -192,15 +192,12 @@ def audit_verified(bundle_path: str | Path, bundle: Any, check: BundleCheck, sub
     )
 
 
-def check_receipt_signer(receipt: Receipt, keyring: Keyring, source: str | Path) -> None:
+def check_signer_of(receipt: Receipt, keyring: Keyring, source: str | Path) -> None:
     """ReceiptError naming ``source`` unless the receipt's own signature verifies under a trusted key."""
-    if receipt.signature is None:
-        raise ReceiptError(f"{source}: signature: the receipt is not signed")
-    if not verify_receipt(receipt, keyring):
-        raise ReceiptError(
-            f"{source}: signature: not a valid signature by a key this prover trusts "
-            f"(it names the key {receipt.signature.key_id}; trust a provider with `zkreceipt trust add-signer`)"
-        )
+    try:
+        check_receipt_signer(receipt, keyring)
+    except SignatureError as error:
+        raise ReceiptError(f"{source}: {error}; trust a provider with `zkreceipt trust add-signer`") from None
 
 
 def check_batch(
@@ -221,7 +218,7 @@ def check_batch(
     seen_ids: dict[str, str] = {}
     seen_targets: dict[Path, str] = {}
     for path, receipt, policy, target in zip(paths, receipts, policies, targets, strict=True):
-        check_receipt_signer(receipt, keyring, path)
+        check_signer_of(receipt, keyring, path)
         try:
             check_pricing(receipt, rates)
             check_receipt_policy(receipt, policy)

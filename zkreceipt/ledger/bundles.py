@@ -98,8 +98,8 @@ class ProvenReceipt:
 # --- proving -------------------------------------------------------------------------------------
 
 
-def _check_signer(receipt: Receipt, trusted_keys: TrustedKeys) -> None:
-    """SignatureError unless the receipt is signed by one of the prover's trusted keys."""
+def check_receipt_signer(receipt: Receipt, trusted_keys: TrustedKeys) -> None:
+    """SignatureError naming the field unless the receipt is signed by one of the prover's trusted keys."""
     if receipt.signature is None:
         raise SignatureError(f"signature: receipt {receipt.receipt_id} is not signed")
     if not verify_receipt(receipt, trusted_keys):
@@ -176,7 +176,7 @@ def prove_receipt(
     the key is for this policy's circuit (ProofError). A fresh salt unless one is given.
     """
     _check_prover_inputs(proving_key, signing_key)
-    _check_signer(receipt, trusted_keys)
+    check_receipt_signer(receipt, trusted_keys)
     salt = new_salt() if salt is None else salt
     statement = _statement_for_key(receipt, proving_key, policy, rates, salt)
     proof = prove(proving_key, statement.solve().values)
@@ -216,7 +216,7 @@ def prove_receipts(
     salts = [new_salt() for _ in receipts]
     statements = []
     for receipt, item_policy, salt in zip(receipts, policies, salts, strict=True):
-        _check_signer(receipt, trusted_keys)
+        check_receipt_signer(receipt, trusted_keys)
         statements.append(_statement_for_key(receipt, proving_key, item_policy, rates, salt))
     vk_id = verification_key_id(proving_key.vk, receipt_identity(policies[0].disclosure)) if policies else ""
     size = chunk_size or default_chunk_size(proving_key)
@@ -310,10 +310,34 @@ def trusted_key_problems(vk_id: str, key: TrustedKey | None, claimed: CircuitIde
     return []
 
 
-def signal_count_problems(key: TrustedKey | None, signals: Sequence[int]) -> list[str]:
-    if key is None or len(signals) == key.vk.n_public:
-        return []
-    return [f"{len(signals)} public signals, but the trusted circuit {key.identity.key} has {key.vk.n_public}"]
+def first_checks(
+    bundle: Any, key: TrustedKey | None, signer: SignerCheck, family: str, allow_untrusted_signer: bool
+) -> tuple[BundleCheck, list[str]]:
+    """The check so far (who signed; nothing proven yet) and why the bundle's key cannot be used, if it cannot.
+
+    The key must be in the profile, trusted for a circuit of ``family``, the one
+    the bundle claims, and take as many public signals as the bundle carries.
+    ``identity`` is the trusted circuit whenever the key is trusted for ``family``.
+    """
+    problems = trusted_key_problems(bundle.vk_id, key, bundle.identity, family)
+    if not problems and key is not None and len(bundle.public_signals) != key.vk.n_public:
+        problems = [f"{len(bundle.public_signals)} public signals, but the trusted circuit {key.identity.key} has {key.vk.n_public}"]
+    trusted = key.identity if key is not None and key.identity.family == family else None
+    check = BundleCheck(
+        vk_id=bundle.vk_id,
+        identity=trusted,
+        signer=signer.signer,
+        signer_trusted=signer.trusted,
+        signer_checked=not signer_waived(signer, allow_untrusted_signer),
+        policy={},
+        rate=None,
+        disclosed={},
+        private=trusted.private_values if trusted is not None else (),
+        commitment=None,
+        proof=False,
+        problems=(),
+    )
+    return check, problems
 
 
 def claim_problems(claims: Mapping[str, int], values: Mapping[str, int]) -> list[str]:
@@ -363,25 +387,10 @@ def _static_check(
     """Every check except the pairing (``proof`` False), and the trusted key to pair with, if any."""
     signer = check_attestation(statement_of(bundle), bundle.attestation, profile.receipt_signers)
     key = profile.keys.get(bundle.vk_id)
-    problems = trusted_key_problems(bundle.vk_id, key, bundle.identity, RECEIPT_FAMILY)
-    problems = problems or signal_count_problems(key, bundle.public_signals)
-    unusable = key is None or key.identity.family != RECEIPT_FAMILY or len(bundle.public_signals) != key.vk.n_public
-    check = BundleCheck(
-        vk_id=bundle.vk_id,
-        identity=None if unusable else key.identity,  # type: ignore[union-attr]
-        signer=signer.signer,
-        signer_trusted=signer.trusted,
-        signer_checked=not signer_waived(signer, allow_untrusted_signer),
-        policy={},
-        rate=None,
-        disclosed={},
-        private=() if unusable else key.identity.private_values,  # type: ignore[union-attr]
-        commitment=None,
-        proof=False,
-        problems=(),
-    )
-    if unusable or key is None:
-        return replace(check, problems=(*problems, *signer_problems(signer, allow_untrusted_signer))), None
+    check, problems = first_checks(bundle, key, signer, RECEIPT_FAMILY, allow_untrusted_signer)
+    if problems or key is None:
+        check = replace(check, problems=(*problems, *signer_problems(signer, allow_untrusted_signer)))
+        return check, pairing_key(key, bundle, RECEIPT_FAMILY)
     identity = key.identity
     disclosure: ReceiptDisclosure = identity.disclosure  # type: ignore[assignment]
     values = dict(zip(identity.public_signals, bundle.public_signals, strict=True))
@@ -397,7 +406,14 @@ def _static_check(
     return check, key
 
 
-def _with_proof(check: BundleCheck, valid: bool | None) -> BundleCheck:
+def pairing_key(key: TrustedKey | None, bundle: Any, family: str) -> TrustedKey | None:
+    """The trusted key to check the proof with (even when other checks failed), if one fits the bundle."""
+    if key is None or key.identity.family != family or len(bundle.public_signals) != key.vk.n_public:
+        return None
+    return key
+
+
+def with_proof(check: BundleCheck, valid: bool | None) -> BundleCheck:
     """``check`` with the pairing's verdict (None: no trusted key to pair with, already a problem)."""
     if valid is None:
         return check
@@ -415,7 +431,7 @@ def verify_bundle(bundle: ProofBundle, profile: TrustProfile, *, allow_untrusted
     """Check ``bundle`` against the verifier's ``profile`` (see the module docstring); fails closed."""
     _require_profile(profile)
     check, key = _static_check(bundle, profile, allow_untrusted_signer)
-    return _with_proof(check, None if key is None else verify(key.vk, list(bundle.public_signals), bundle.proof))
+    return with_proof(check, None if key is None else verify(key.vk, list(bundle.public_signals), bundle.proof))
 
 
 def verify_bundles(
@@ -450,7 +466,7 @@ def verify_bundles(
                 [chunk[i].proof for i in indices],
             )
             valid.update(zip(indices, verdicts.valid, strict=True))
-        checks += [_with_proof(check, valid.get(i)) for i, (check, _) in enumerate(static)]
+        checks += [with_proof(check, valid.get(i)) for i, (check, _) in enumerate(static)]
         if progress is not None:
             progress(len(chunk))
     return checks

@@ -218,17 +218,12 @@ def identity_from_key(key: str) -> CircuitIdentity:
 
 
 def canonical_verification_key(vk: VerifyingKey) -> dict[str, Any]:
-    """The snarkjs fields of ``vk`` that define it (no derived ``vk_alphabeta_12``), for ids and comparisons."""
-    return {
-        "protocol": "groth16",
-        "curve": "bn128",
-        "nPublic": vk.n_public,
-        "vk_alpha_1": vk.alpha_g1.to_json()[0],
-        "vk_beta_2": vk.beta_g2.to_json()[0],
-        "vk_gamma_2": vk.gamma_g2.to_json()[0],
-        "vk_delta_2": vk.delta_g2.to_json()[0],
-        "IC": vk.gamma_abc_g1.to_json(),
-    }
+    """The snarkjs fields of ``vk`` that define it (not the derived ``vk_alphabeta_12``), for ids and comparisons."""
+    from ..formats.snarkjs_json import verification_key_to_json  # the curve core: only once there is a key
+
+    document = verification_key_to_json(vk)
+    document.pop("vk_alphabeta_12", None)
+    return document
 
 
 def verification_key_id(vk: VerifyingKey, identity: CircuitIdentity) -> str:

@@ -64,10 +64,10 @@ from .bundles import (
     BundleCheck,
     check_to_json,
     claim_problems,
-    signal_count_problems,
+    first_checks,
+    pairing_key,
     signer_problems,
-    signer_waived,
-    trusted_key_problems,
+    with_proof,
 )
 from .identity import GAS_PRICE_SIGNALS, INVOICE_FAMILY, CircuitIdentity, invoice_identity, invoice_signal_names
 from .keys import ReceiptKeyPaths, setup_circuit_keys, verification_key_id
@@ -226,43 +226,18 @@ def verify_invoice_bundle(
         raise ProofError(f"profile: must be a TrustProfile, got {type(profile).__name__}")
     signer = check_accounting_attestation(statement_of(bundle), bundle.attestation, profile.invoice_signers)
     key = profile.keys.get(bundle.vk_id)
-    problems = trusted_key_problems(bundle.vk_id, key, bundle.identity, INVOICE_FAMILY)
-    problems = problems or signal_count_problems(key, bundle.public_signals)
-    check = BundleCheck(
-        vk_id=bundle.vk_id,
-        identity=None,
-        signer=signer.signer,
-        signer_trusted=signer.trusted,
-        signer_checked=not signer_waived(signer, allow_untrusted_signer),
-        policy={},
-        rate=None,
-        disclosed={},
-        private=(),
-        commitment=None,
-        proof=False,
-        problems=(),
-    )
-    if problems or key is None:
-        return replace(check, problems=(*problems, *signer_problems(signer, allow_untrusted_signer)))
-    values = dict(zip(key.identity.public_signals, bundle.public_signals, strict=True))
-    policy = {name: values[name] for name in key.identity.public_signals if name != "commitment"}
-    claims = {"commitment": bundle.commitment, **bundle.gas_prices}
-    if bundle.policy.memory_limit is not None:
-        claims["memory_limit"] = bundle.policy.memory_limit
-    problems += claim_problems(claims, values) + profile.invoice_policy.problems(policy)
-    problems += signer_problems(signer, allow_untrusted_signer)
-    valid = verify(key.vk, list(bundle.public_signals), bundle.proof)
-    if not valid:
-        problems.append("the proof does not verify under the trusted key")
-    return replace(
-        check,
-        identity=key.identity,
-        policy=policy,
-        private=key.identity.private_values,
-        commitment=values["commitment"],
-        proof=valid,
-        problems=tuple(problems),
-    )
+    check, problems = first_checks(bundle, key, signer, INVOICE_FAMILY, allow_untrusted_signer)
+    if not problems and key is not None:
+        values = dict(zip(key.identity.public_signals, bundle.public_signals, strict=True))
+        policy = {name: values[name] for name in key.identity.public_signals if name != "commitment"}
+        claims = {"commitment": bundle.commitment, **bundle.gas_prices}
+        if bundle.policy.memory_limit is not None:
+            claims["memory_limit"] = bundle.policy.memory_limit
+        problems += claim_problems(claims, values) + profile.invoice_policy.problems(policy)
+        check = replace(check, policy=policy, commitment=values["commitment"])
+    check = replace(check, problems=(*problems, *signer_problems(signer, allow_untrusted_signer)))
+    usable = pairing_key(key, bundle, INVOICE_FAMILY)
+    return with_proof(check, None if usable is None else verify(usable.vk, list(bundle.public_signals), bundle.proof))
 
 
 def invoice_bundle_to_json(bundle: InvoiceBundle) -> dict[str, Any]:
