@@ -47,7 +47,7 @@ from zkreceipt.ledger.bundle_format import statement_of
 from zkreceipt.ledger.identity import receipt_identity, verification_key_id
 from zkreceipt.ledger.keys import setup_receipt_keys
 from zkreceipt.ledger.statements import PolicyViolation
-from zkreceipt.ledger.trust import default_trust_profile
+from zkreceipt.ledger.trust import TrustProfile, default_trust_profile
 from zkreceipt.receipts import (
     DEFAULT_RATE_TABLE,
     PricingError,
@@ -256,10 +256,17 @@ def test_bundle_from_a_key_the_profile_does_not_list_fails(receipt, proven, prof
 
 
 def test_verification_fails_closed(proven, pk, profile):
+    """Issue 11, attack 2: nothing to check against is never "accept"."""
     with pytest.raises(ProofError, match="TrustProfile"):
         verify_bundle(proven.bundle, pk.vk)  # type: ignore[arg-type]
-    empty = default_trust_profile()
-    assert not verify_bundle(proven.bundle, empty).ok
+    with pytest.raises(ProofError, match="TrustProfile"):
+        verify_bundles([proven.bundle], None)  # type: ignore[arg-type]
+    no_tables = TrustProfile(keys=profile.keys, receipt_signers=profile.receipt_signers)
+    check = verify_bundle(proven.bundle, no_tables)
+    assert not check.ok and check.proof
+    assert check.problems == ("the rate-table root is not the root of a trusted rate table of depth 4",)
+    nothing = verify_bundle(proven.bundle, TrustProfile())
+    assert not nothing.ok and len(nothing.problems) == 2  # no key, no signer
 
 
 @pytest.mark.parametrize(
