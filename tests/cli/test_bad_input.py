@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 import pytest
+from cli_trust_helpers import signed_receipt_text, trusting_home
 from click.testing import CliRunner
 
 from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
@@ -49,6 +50,7 @@ def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def good_bundle(keys_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict:
     folder = tmp_path_factory.mktemp("bundle")
+    trusting_home(folder / "home", keys_dir / "receipt")
     runner = CliRunner(env={"ZKRECEIPT_HOME": str(folder / "home")})
     out = folder / "bundle.json"
     result = runner.invoke(
@@ -156,7 +158,7 @@ def test_verify_refuses_bad_bundles(
     for key in [k for k, v in changes.items() if v is None]:
         del document[key]
     bundle = write_bundle(tmp_path / "b.json", document)
-    result = invoke(command, bundle, "--keys-dir", keys_dir)
+    result = invoke(command, bundle)
     assert_bad_input(result, "b.json", message)
     assert not (home / "audit.log").exists()  # nothing was verified, so nothing is recorded
 
@@ -164,7 +166,7 @@ def test_verify_refuses_bad_bundles(
 def test_verify_refuses_malformed_bundle_json(keys_dir: Path, home: Path, tmp_path: Path) -> None:
     bundle = tmp_path / "b.json"
     bundle.write_text('{"format": ')
-    assert_bad_input(invoke("verify", bundle, "--keys-dir", keys_dir), "b.json", "JSON")
+    assert_bad_input(invoke("verify", bundle), "b.json", "JSON")
 
 
 def _section_offsets(data: bytes) -> list[tuple[int, int, int]]:
@@ -180,41 +182,49 @@ def _section_offsets(data: bytes) -> list[tuple[int, int, int]]:
 
 @pytest.mark.parametrize("forgery", ["huge section length", "truncated file"])
 def test_prove_refuses_a_forged_proving_key(forgery: str, keys_dir: Path, home: Path, tmp_path: Path) -> None:
+    trusting_home(home, keys_dir / "receipt")
     forged_dir = tmp_path / "forged"
-    forged_dir.mkdir()
-    data = bytearray((keys_dir / "receipt.zkey").read_bytes())
+    (forged_dir / "receipt").mkdir(parents=True)
+    data = bytearray((keys_dir / "receipt" / "receipt.zkey").read_bytes())
     if forgery == "huge section length":
         _, length_offset, _ = _section_offsets(bytes(data))[1]
         struct.pack_into("<Q", data, length_offset, 1 << 60)
     else:
         data = data[: len(data) // 2]
-    (forged_dir / "receipt.zkey").write_bytes(bytes(data))
+    (forged_dir / "receipt" / "receipt.zkey").write_bytes(bytes(data))
     result = invoke("prove", example_path("compute_receipt.json"), "--keys-dir", forged_dir)
     assert_bad_input(result, "receipt.zkey", "declares", "bytes left")
     assert not (tmp_path / "bundle.json").exists()
     assert_nothing_stored(home)
 
 
-def test_verify_refuses_a_verification_key_off_the_curve(
+def test_verify_refuses_a_trusted_verification_key_off_the_curve(
     good_bundle: dict, keys_dir: Path, home: Path, tmp_path: Path
 ) -> None:
-    vk = json.loads((keys_dir / "verification_key.json").read_text())
-    vk["vk_alpha_1"][1] = "3"
-    (tmp_path / "vk.json").write_text(json.dumps(vk))
+    trusting_home(home, keys_dir / "receipt")
+    profile = json.loads((home / "trust.json").read_text())
+    profile["keys"][0]["verification_key"]["vk_alpha_1"][1] = "3"
+    (home / "trust.json").write_text(json.dumps(profile))
     bundle = write_bundle(tmp_path / "b.json", good_bundle)
-    assert_bad_input(invoke("verify", bundle, "--vk", tmp_path / "vk.json"), "vk.json")
+    assert_bad_input(invoke("verify", bundle), "trust.json: keys[0]: verification_key: vk_alpha_1")
 
 
 def test_prove_batch_refuses_conflicts_before_proving(keys_dir: Path, home: Path, tmp_path: Path) -> None:
+    provider = trusting_home(home, keys_dir / "receipt")
+
+    def signed(path: Path, change: dict) -> Path:
+        path.write_text(signed_receipt_text({**EXAMPLE, **change}, provider))
+        return path
+
     first = write_receipt(tmp_path / "first.json", {})
     assert invoke("prove", first, "--keys-dir", keys_dir, "--out", "stored.json").exit_code == 0
-    changed = write_receipt(tmp_path / "changed.json", {"units": "2.000", "price": "4.000000"})
-    other = write_receipt(tmp_path / "other.json", {"receipt_id": "rcpt-other"})
+    changed = signed(tmp_path / "changed.json", {"units": "2.000", "price": "4.000000"})
+    other = signed(tmp_path / "other.json", {"receipt_id": "rcpt-other"})
     result = invoke("prove-batch", other, changed, "--keys-dir", keys_dir, "--out-dir", "out")
     assert_bad_input(result, "changed.json", "already stored with different content")
     twin = tmp_path / "sub" / "other.json"
     twin.parent.mkdir()
-    write_receipt(twin, {"receipt_id": "rcpt-twin"})
+    signed(twin, {"receipt_id": "rcpt-twin"})
     result = invoke("prove-batch", other, twin, "--keys-dir", keys_dir, "--out-dir", "out")
     assert_bad_input(result, "would overwrite the bundle of")
     result = invoke("prove-batch", other, other, "--keys-dir", keys_dir, "--out-dir", "out")

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from zkreceipt.ledger.bundles import bundle_from_json, verify_bundle
 from zkreceipt.cli.common import KERNEL_COMPILATION_NOTICE, kernel_cache_is_cold
 from zkreceipt.cli.demo_command import demo_command
+from zkreceipt.cli.main import cli
+from zkreceipt.formats.snarkjs_json import read_json
+from zkreceipt.ledger.bundles import bundle_from_json, verify_bundle
 from zkreceipt.ledger.logs import AuditLog
-from zkreceipt.formats.snarkjs_json import read_json, read_verification_key
-from zkreceipt.receipts import DEFAULT_RATE_TABLE
 from zkreceipt.ledger.store import ReceiptStore
+from zkreceipt.ledger.trust import load_trust_profile
 
 PRIVATE_VALUES = (
     "rcpt-2025-01-24-0001",
@@ -52,8 +53,10 @@ def test_demo_in_zkreceipt_home(
     for private in PRIVATE_VALUES:
         assert private not in output
     bundle = bundle_from_json(read_json(tmp_path / "demo" / "bundle.json"))
-    vk = read_verification_key(tmp_path / "demo" / "keys" / "verification_key.json")
-    assert verify_bundle(bundle, vk, rates=DEFAULT_RATE_TABLE).ok
+    assert verify_bundle(bundle, load_trust_profile()).ok  # the home's profile trusts the demo's key and signer
+    verified = CliRunner().invoke(cli, ["verify", str(tmp_path / "demo" / "bundle.json")])
+    assert verified.exit_code == 0, verified.output
+    assert "OK: the bundle is valid" in verified.stdout and "(trusted)" in verified.stdout
     with ReceiptStore() as store:
         record = store.show_receipt("rcpt-2025-01-24-0001")
     assert len(record.proof_bundles) == 1

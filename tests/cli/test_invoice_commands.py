@@ -11,8 +11,10 @@ from click.testing import CliRunner, Result
 from zkreceipt.cli.main import cli
 from zkreceipt.field import Fr
 from zkreceipt.formats.zkey_file import read_zkey
+from zkreceipt.ledger.keys import read_identified_verification_key
 from zkreceipt.ledger.logs import AuditLog
 from zkreceipt.ledger.store import ReceiptStore
+from zkreceipt.ledger.trust import default_trust_profile, load_trust_profile, save_trust_profile
 from zkreceipt.receipts.example_files import example_path
 
 FIXTURE_PTAU = Path(__file__).parents[1] / "interop" / "fixtures" / "pot10_final.ptau"
@@ -24,11 +26,7 @@ def invoke(*args: object) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-@pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path / "home"))
-    monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
+ATTEST = ("--accounting-key", "acct.json")  # the key signed_invoice made (the working directory is tmp_path)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +39,16 @@ def keys_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture()
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys_dir: Path) -> Path:
+    """A home whose trust profile trusts the module's invoice key (signers join it through ``invoice keygen``)."""
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    vk, identity = read_identified_verification_key(keys_dir / "invoice-function-4" / "verification_key.json")
+    save_trust_profile(default_trust_profile().with_key(vk, identity))
+    return tmp_path / "home"
+
+
 def write_invoice(path: Path, **changes: object) -> Path:
     document = {**FUNCTION_INVOICE, **changes}
     path.write_text(json.dumps({k: v for k, v in document.items() if v is not None}))
@@ -48,8 +56,9 @@ def write_invoice(path: Path, **changes: object) -> Path:
 
 
 def signed_invoice(tmp_path: Path) -> tuple[Path, str]:
-    """The example function invoice signed by a fresh accounting key, and the key's address."""
+    """The example function invoice signed by a fresh accounting key (acct.json, trusted), and the key's address."""
     address = invoke("invoice", "keygen", "--out", tmp_path / "acct.json").stdout.strip()
+    assert address in load_trust_profile().invoice_signers
     unsigned = write_invoice(tmp_path / "inv.json", accounting_signature=None)
     result = invoke("invoice", "sign", unsigned, "--key", tmp_path / "acct.json")
     assert result.exit_code == 0, result.output
@@ -81,7 +90,7 @@ def test_keygen_sign_and_check(home: Path, tmp_path: Path) -> None:
 
 def test_prove_and_verify(keys_dir: Path, home: Path, tmp_path: Path) -> None:
     invoice, address = signed_invoice(tmp_path)
-    proved = invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir, "--signer", address)
+    proved = invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir, *ATTEST)
     assert proved.exit_code == 0, proved.output
     text = (tmp_path / "invoice_bundle.json").read_text()
     for private in PRIVATE_VALUES:
@@ -89,14 +98,20 @@ def test_prove_and_verify(keys_dir: Path, home: Path, tmp_path: Path) -> None:
     document = json.loads(text)
     assert document["gas_prices"] == {"step_gas_price_fp": 150, "byte_gas_price_fp": 2}
     assert document["memory_limit"] == 1 << 32
-    verified = invoke("invoice", "verify", "invoice_bundle.json", "--keys-dir", keys_dir, "--json")
+    assert document["attestation"]["address"] == address
+    verified = invoke("invoice", "verify", "invoice_bundle.json", "--json")
     assert verified.exit_code == 0, verified.output
-    assert json.loads(verified.stdout)["valid"]
+    result = json.loads(verified.stdout)
+    assert result["valid"] and result["signer"]["id"] == address and result["signer"]["trusted"]
+    assert result["policy"] == {"step_gas_price_fp": 150, "byte_gas_price_fp": 2, "memory_limit": 1 << 32}
+    text = invoke("invoice", "verify", "invoice_bundle.json")
+    assert text.exit_code == 0 and "circuit    invoice-v1;kind=function;items=4" in text.stdout
+    assert "private    execution_id, task_id" in text.stdout
     events = AuditLog(home / "audit.log").events()
-    assert [e.action.value for e in events][-2:] == ["proven", "verified"]
+    assert [e.action.value for e in events][-3:] == ["proven", "verified", "verified"]
     with ReceiptStore() as store:  # the invoice and its bundle are stored together
         (stored,) = store.show_invoice(json.loads(invoice.read_text())["invoiceId"]).proof_bundles
-    assert (stored.bundle_json, stored.vk_id) == (text, document["vk_id"])
+    assert (stored.bundle_json, stored.vk_id) == ((tmp_path / "invoice_bundle.json").read_text(), document["vk_id"])
 
 
 def tampered(tmp_path: Path, change: dict[str, object]) -> Path:
@@ -120,16 +135,59 @@ def tampered(tmp_path: Path, change: dict[str, object]) -> Path:
         ({"step_gas_price_fp": 1}, 1, "public signal step_gas_price_fp does not match"),
         ({"public_signals": str(Fr.modulus)}, 2, "is not below the field order r"),
         ({"vk_id": "ab"}, 2, "vk_id"),
+        ({"vk_id": "ab" * 32}, 1, "is not in the trust profile"),
+        ({"attestation": None}, 1, "carries no attestation"),
     ],
 )
 def test_verify_refuses_tampered_bundles(
     keys_dir: Path, home: Path, tmp_path: Path, change: dict, exit_code: int, message: str
 ) -> None:
     invoice, _ = signed_invoice(tmp_path)
-    assert invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir).exit_code == 0
-    result = invoke("invoice", "verify", tampered(tmp_path, change), "--keys-dir", keys_dir)
+    assert invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir, *ATTEST).exit_code == 0
+    result = invoke("invoice", "verify", tampered(tmp_path, change))
     assert result.exit_code == exit_code, result.output
     assert message in result.output
+    if exit_code == 1:
+        assert "does not sign this bundle's statement" in result.output or change == {"attestation": None}
+
+
+def test_verify_applies_the_profiles_invoice_policy_and_signers(keys_dir: Path, home: Path, tmp_path: Path) -> None:
+    invoice, address = signed_invoice(tmp_path)
+    big = ("--memory-limit", 1 << 33)
+    assert invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir, *big, *ATTEST).exit_code == 0
+    result = invoke("invoice", "verify", "invoice_bundle.json")
+    assert result.exit_code == 1 and "the proven memory_limit 8589934592 bytes exceeds the trusted 4294967296" in result.stdout
+    assert invoke("trust", "set-policy", "--max-memory-limit", 1 << 33).exit_code == 0
+    assert invoke("invoice", "verify", "invoice_bundle.json").exit_code == 0
+    assert invoke("trust", "set-policy", "--gas-prices", "0.000000100,0.000000002").exit_code == 0
+    result = invoke("invoice", "verify", "invoice_bundle.json")
+    assert result.exit_code == 1 and "(step 150, byte 2 nano-tokens) are not trusted gas prices" in result.stdout
+    assert invoke("trust", "set-policy", "--gas-prices", "0.00000015,0.000000002").exit_code == 0
+    # an accounting key the verifier does not trust attests the same proof
+    stranger = invoke("invoice", "keygen", "--out", tmp_path / "stranger.json", "--trust", tmp_path / "elsewhere.json")
+    stranger_address = stranger.stdout.strip()
+    assert stranger_address != address and stranger_address not in load_trust_profile().invoice_signers
+    attested_by_stranger = ("--accounting-key", "stranger.json")
+    proved = invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir, *big, *attested_by_stranger)
+    assert proved.exit_code == 0, proved.output
+    result = invoke("invoice", "verify", "invoice_bundle.json")
+    assert result.exit_code == 1 and f"the signer {stranger_address} is not a trusted signer" in result.stdout
+    waived = invoke("invoice", "verify", "invoice_bundle.json", "--allow-untrusted-signer")
+    assert waived.exit_code == 0 and "NOT CHECKED" in waived.stdout and "(signer not checked)" in waived.stdout
+
+
+def test_prove_refuses_an_invoice_its_prover_does_not_trust(keys_dir: Path, home: Path, tmp_path: Path) -> None:
+    example = write_invoice(tmp_path / "example.json")  # signed by the example's discarded key: not trusted here
+    invoke("invoice", "keygen", "--out", tmp_path / "acct.json")
+    result = invoke("invoice", "prove", example, "--max-items", 4, "--keys-dir", keys_dir, *ATTEST)
+    assert result.exit_code == 2 and "example.json: accounting_signature" in result.stderr
+    assert "not a trusted signer" in result.stderr and not (tmp_path / "invoice_bundle.json").exists()
+    unsigned = write_invoice(tmp_path / "unsigned.json", accounting_signature=None)
+    result = invoke("invoice", "prove", unsigned, "--max-items", 4, "--keys-dir", keys_dir, *ATTEST)
+    assert result.exit_code == 2 and "unsigned" in result.stderr
+    signer = json.loads(example_path("accounting_signer.json").read_text())["address"]
+    trusted = invoke("invoice", "prove", example, "--max-items", 4, "--keys-dir", keys_dir, "--signer", signer, *ATTEST)
+    assert trusted.exit_code == 0, trusted.output
 
 
 @pytest.mark.parametrize(
@@ -138,7 +196,7 @@ def test_verify_refuses_tampered_bundles(
         ({"lineItem": FUNCTION_INVOICE["lineItem"][:2]}, (), "lineItem: does not balance"),
         ({}, ("--max-items", 2), "3 line items; the circuit has 2 slots"),
         ({}, ("--memory-limit", 1000), "lineItem[0].peak_memory_used"),
-        ({}, ("--signer", "0x" + "22" * 20), "is not signed by"),
+        ({}, ("--signer", "0x" + "22" * 20), "not a trusted signer"),
         ({"stepGasPrice": "0.0000000001"}, (), "more than 9 decimal places"),
         ({"taskCreated_timeStamp": -1}, (), "taskCreated_timeStamp"),
     ],
@@ -146,8 +204,11 @@ def test_verify_refuses_tampered_bundles(
 def test_prove_refuses_bad_invoices_and_writes_nothing(
     keys_dir: Path, home: Path, tmp_path: Path, changes: dict, options: tuple, message: str
 ) -> None:
-    invoice = write_invoice(tmp_path / "bad.json", **changes)
-    result = invoke("invoice", "prove", invoice, "--keys-dir", keys_dir, "--max-items", 4, *options)
+    invoke("invoice", "keygen", "--out", tmp_path / "acct.json")
+    invoice = write_invoice(tmp_path / "bad.json", **changes, accounting_signature=None)
+    if invoke("invoice", "sign", invoice, "--key", "acct.json").exit_code == 0:  # a trusted signature over bad content
+        invoice = tmp_path / "bad.signed.json"
+    result = invoke("invoice", "prove", invoice, "--keys-dir", keys_dir, "--max-items", 4, *options, *ATTEST)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "invoice_bundle.json").exists()
@@ -165,8 +226,9 @@ def test_setup_from_a_ptau_proves_and_verifies(home: Path, tmp_path: Path) -> No
     result = invoke("invoice", "setup", "--kind", "api", "--max-items", 1, "--ptau", FIXTURE_PTAU, "--keys-dir", "k")
     assert result.exit_code == 0, result.output
     assert "phase-2 key before any contribution" in result.stdout
-    zkey = read_zkey(tmp_path / "k" / "invoice-api-1.zkey")
+    zkey = read_zkey(tmp_path / "k" / "invoice-api-1" / "invoice-api-1.zkey")
     assert not zkey.development and len(zkey.contributions.cs_hash) == 64
+    assert len(load_trust_profile().keys) == 2  # the setup trusts its own key
     free_call = {
         **{k: v for k, v in FUNCTION_INVOICE.items() if k not in ("lineItem", "accounting_signature")},
         "lineItem": [
@@ -178,9 +240,11 @@ def test_setup_from_a_ptau_proves_and_verifies(home: Path, tmp_path: Path) -> No
         ],
     }
     (tmp_path / "api.json").write_text(json.dumps(free_call))
-    proved = invoke("invoice", "prove", "api.json", "--max-items", 1, "--keys-dir", "k")
+    invoke("invoice", "keygen", "--out", tmp_path / "acct.json")
+    assert invoke("invoice", "sign", "api.json", "--key", "acct.json").exit_code == 0
+    proved = invoke("invoice", "prove", "api.signed.json", "--max-items", 1, "--keys-dir", "k", *ATTEST)
     assert proved.exit_code == 0, proved.output
-    verified = invoke("invoice", "verify", "invoice_bundle.json", "--keys-dir", "k")
+    verified = invoke("invoice", "verify", "invoice_bundle.json")
     assert verified.exit_code == 0, verified.output
 
 
@@ -195,6 +259,6 @@ def test_receipt_verify_points_an_invoice_bundle_to_the_invoice_command(
     keys_dir: Path, home: Path, tmp_path: Path
 ) -> None:
     invoice, _ = signed_invoice(tmp_path)
-    assert invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir).exit_code == 0
-    result = invoke("verify", "invoice_bundle.json", "--keys-dir", keys_dir)
+    assert invoke("invoice", "prove", invoice, "--max-items", 4, "--keys-dir", keys_dir, *ATTEST).exit_code == 0
+    result = invoke("verify", "invoice_bundle.json")
     assert result.exit_code == 2 and "zkreceipt invoice verify" in result.stderr

@@ -73,18 +73,23 @@ def test_workflow_writes_json_logs_and_audit_events_without_secrets(
     (tmp_path / "r.json").write_text(json.dumps(unsigned))
     (tmp_path / "r2.json").write_text(json.dumps({**unsigned, "receipt_id": "rcpt-2", "job_id": "job-2"}))
     run("sign", "r.json")
+    run("sign", "r2.json")
+    vk_id = run("trust", "add-key", keys_dir / "receipt" / "verification_key.json").strip()
     run("prove", "r.signed.json", "--keys-dir", keys_dir, "--salt-out", "salt.txt")
-    run("verify", "bundle.json", "--keys-dir", keys_dir)
-    run("prove-batch", "r.signed.json", "r2.json", "--keys-dir", keys_dir, "--out-dir", "out")
-    run("verify-batch", "out/r.signed.bundle.json", "out/r2.bundle.json", "--keys-dir", keys_dir)
+    run("verify", "bundle.json")
+    run("prove-batch", "r.signed.json", "r2.signed.json", "--keys-dir", keys_dir, "--out-dir", "out")
+    run("verify-batch", "out/r.signed.bundle.json", "out/r2.signed.bundle.json")
 
     events = AuditLog(home / "audit.log").events()
-    assert [(e.action.value, e.subject, e.subject_id) for e in events[:3]] == [
+    assert [(e.action.value, e.subject, e.subject_id) for e in events[:5]] == [
         ("key_created", "key", key_id),
         ("signed", "receipt", EXAMPLE["receipt_id"]),
+        ("signed", "receipt", "rcpt-2"),
+        ("trusted", "verification_key", vk_id),
         ("proven", "receipt", EXAMPLE["receipt_id"]),
     ]
-    assert [e.action.value for e in events[3:]] == ["verified", "proven", "proven", "verified", "verified"]
+    assert [e.action.value for e in events[5:]] == ["verified", "proven", "proven", "verified", "verified"]
+    assert all(e.details["signer"] == key_id for e in events if e.action.value == "verified")
     assert all(e.details["valid"] for e in events if e.action.value == "verified")
 
     records = [json.loads(line) for line in log_file.read_text().splitlines()]

@@ -1,8 +1,11 @@
 """``zkreceipt setup``, ``prove``, ``verify``, ``prove-batch``, ``verify-batch``, ``export-verifier``, ``inspect``.
 
 Receipt proofs under the default disclosure (model and price public, the rate
-from the rate table); keys live in a keys directory (default: ``keys`` in the
-zkreceipt home), bundles are JSON files (see :mod:`zkreceipt.ledger.bundle_format`).
+from the rate table); key pairs live in a keys directory (default: ``keys`` in
+the zkreceipt home), bundles are JSON files (see :mod:`zkreceipt.ledger.bundle_format`).
+Proving checks each receipt's signature against the trust profile and attests
+the bundle with the provider's signing key; verifying reads everything it
+relies on from the trust profile (``--trust``, default ``trust.json`` in the home).
 """
 
 from __future__ import annotations
@@ -13,39 +16,40 @@ from pathlib import Path
 
 import click
 
-from ..ledger.keys import ReceiptKeyPaths, load_receipt_proving_key
-from ..ledger.bundles import (
-    ProvenReceipt,
-    prove_receipt,
-    prove_receipts,
-    verify_bundle,
-    verify_bundles,
-)
 from ..circuits.constraint_counts import circuit_sizes, markdown_table
 from ..circuits.receipt import compile_receipt_circuit
 from ..circuits.receipt_policy import PRICE_AND_MODEL
 from ..fileio import write_file_atomically
 from ..formats.solidity import write_solidity_verifier
-from ..receipts import active_rate_table, read_receipt_file
+from ..ledger.bundles import ProvenReceipt, prove_receipt, prove_receipts, verify_bundle, verify_bundles
+from ..ledger.identity import receipt_identity
+from ..ledger.keys import ReceiptKeyPaths, check_pair_free, load_receipt_key_pair
 from ..ledger.logs import log_context
 from ..ledger.store import ReceiptStore
+from ..ledger.trust import load_trust_profile
+from ..receipts import active_rate_table, read_receipt_file
 from .bundle_support import (
+    allow_untrusted_signer_option,
     audit_proven,
     audit_verified,
     check_batch,
-    check_to_json,
-    describe_check,
+    check_signer_of,
+    force_option,
     keys_directory_option,
+    load_provider_signing_key,
     load_vk,
     policy_for,
     policy_options,
     ptau_option,
     read_bundle,
+    report_checks,
     run_setup,
     save_bundle,
+    signing_key_option,
     store_proven,
+    trust_option,
 )
-from .common import EXIT_INVALID, EXIT_VALID, progress_bar, reports_bad_input, run_stage
+from .common import progress_bar, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
 rates_option = click.option(
@@ -58,30 +62,36 @@ vk_option = click.option(
     "--vk",
     "vk_path",
     type=FILE,
-    help="trusted verification_key.json (default: keys dir)",
+    help="verification_key.json (default: the receipt pair in the keys dir)",
 )
+json_option = click.option("--json", "as_json", is_flag=True, help="the verdicts as JSON on stdout")
 
 
 @click.command("setup")
 @keys_directory_option
 @ptau_option
+@force_option
+@trust_option
 @reports_bad_input
-def setup_command(keys_dir: str | None, ptau: str | None) -> None:
-    """Keys for the default receipt circuit: receipt.zkey (0600) and verification_key.json.
+def setup_command(keys_dir: str | None, ptau: str | None, force: bool, trust: str | None) -> None:
+    """Keys for the default receipt circuit (KEYS_DIR/receipt/), trusted in the trust profile.
 
     Without --ptau, a development setup (toxic waste drawn in memory and
     discarded: not a trusted setup). With --ptau FILE, the phase-2 keys from a
-    snarkjs powers-of-tau file (as ``snarkjs groth16 setup``).
+    snarkjs powers-of-tau file (as ``snarkjs groth16 setup``). The pair is
+    written atomically and never replaces an existing pair without --force. The
+    first setup writes a default trust profile (see the README).
     """
+    paths = ReceiptKeyPaths.under(keys_dir)
+    identity = receipt_identity(PRICE_AND_MODEL)
+    check_pair_free(paths, force=force)  # before the slow part
     circuit = run_stage("compiling the receipt circuit", lambda: compile_receipt_circuit(PRICE_AND_MODEL))
-    run_setup(circuit.r1cs, ptau, ReceiptKeyPaths.under(keys_dir), PRICE_AND_MODEL.key)
+    run_setup(circuit.r1cs, ptau, paths, identity, force, trust)
 
 
 @click.command("prove")
 @click.argument("receipt_file", type=FILE)
-@click.option(
-    "--out", type=FILE, default="bundle.json", show_default=True, help="bundle file"
-)
+@click.option("--out", type=FILE, default="bundle.json", show_default=True, help="bundle file")
 @click.option(
     "--salt-out",
     type=FILE,
@@ -89,6 +99,8 @@ def setup_command(keys_dir: str | None, ptau: str | None) -> None:
 )
 @keys_directory_option
 @rates_option
+@signing_key_option
+@trust_option
 @policy_options
 @reports_bad_input
 def prove_command(
@@ -97,17 +109,29 @@ def prove_command(
     salt_out: str | None,
     keys_dir: str | None,
     rates: str | None,
+    signing_key: str | None,
+    trust: str | None,
     policy_bounds: tuple[int | None, int | None, int, int],
 ) -> None:
-    """Prove RECEIPT_FILE; write the bundle and store the receipt and bundle."""
+    """Prove RECEIPT_FILE; write the attested bundle and store the receipt and bundle.
+
+    The receipt's own signature must verify under a signer of the trust
+    profile (exit 2 and nothing written otherwise); the bundle is attested with
+    the provider's Ed25519 signing key.
+    """
     receipt = read_receipt_file(receipt_file)
+    keyring = load_trust_profile(trust).receipt_keyring()
+    check_signer_of(receipt, keyring, receipt_file)
+    key = load_provider_signing_key(signing_key)
     with log_context(receipt_id=receipt.receipt_id, job_id=receipt.job_id), ReceiptStore() as store:
         store.check_receipt_storable(receipt)
         proven = prove_receipt(
             receipt,
-            load_receipt_proving_key(keys_dir),
+            load_receipt_key_pair(keys_dir),
             policy_for(receipt, policy_bounds),
             active_rate_table(rates),
+            trusted_keys=keyring,
+            signing_key=key,
         )
         save_bundle(out, proven)
         if salt_out:
@@ -119,34 +143,23 @@ def prove_command(
 
 @click.command("verify")
 @click.argument("bundle_file", type=FILE)
-@vk_option
-@keys_directory_option
-@rates_option
+@trust_option
+@allow_untrusted_signer_option
+@json_option
 @click.option("--quiet", "-q", is_flag=True, help="no output; the exit code says it")
 @reports_bad_input
 def verify_command(
-    bundle_file: str,
-    vk_path: str | None,
-    keys_dir: str | None,
-    rates: str | None,
-    quiet: bool,
+    bundle_file: str, trust: str | None, allow_untrusted_signer: bool, as_json: bool, quiet: bool
 ) -> None:
-    """Verify BUNDLE_FILE offline: exit 0 valid, 1 invalid, 2 bad input."""
+    """Verify BUNDLE_FILE offline against the trust profile: exit 0 valid, 1 invalid, 2 bad input.
+
+    Prints the verdict, the key and circuit, the signer, the proven policy, each
+    disclosed value and what stayed private; every reason it is invalid.
+    """
     bundle = read_bundle(bundle_file)
-    check = verify_bundle(
-        bundle, load_vk(vk_path, keys_dir), rates=active_rate_table(rates)
-    )
+    check = verify_bundle(bundle, load_trust_profile(trust), allow_untrusted_signer=allow_untrusted_signer)
     audit_verified(bundle_file, bundle, check)
-    if not quiet:
-        for line in describe_check(check):
-            click.echo(line)
-        click.echo(
-            "OK: the bundle is valid"
-            if check.ok
-            else "INVALID: the bundle does not verify",
-            err=not check.ok,
-        )
-    sys.exit(EXIT_VALID if check.ok else EXIT_INVALID)
+    report_checks([bundle_file], [check], as_json=as_json, quiet=quiet)
 
 
 @click.command("prove-batch")
@@ -160,6 +173,8 @@ def verify_command(
 )
 @keys_directory_option
 @rates_option
+@signing_key_option
+@trust_option
 @policy_options
 @click.option(
     "--chunk-size",
@@ -175,14 +190,17 @@ def prove_batch_command(
     out_dir: str,
     keys_dir: str | None,
     rates: str | None,
+    signing_key: str | None,
+    trust: str | None,
     policy_bounds: tuple[int | None, int | None, int, int],
     chunk_size: int,
     as_json: bool,
 ) -> None:
     """Prove many receipts at once (batched MSMs); bundles go to OUT_DIR/RECEIPT.bundle.json.
 
-    Every receipt is checked before the first proof (all or nothing on bad
-    input). Bundles are written and stored chunk by chunk, and each line
+    Every receipt is checked before the first proof, its signature under the
+    trust profile included (all or nothing on bad input); each bundle is
+    attested with the provider's signing key. Bundles are written and stored chunk by chunk, and each line
     "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk and in the
     store, so an interruption loses nothing already printed (--json prints the
     list at the end).
@@ -191,7 +209,9 @@ def prove_batch_command(
     receipts = [read_receipt_file(path) for path in receipt_files]
     policies = [policy_for(receipt, policy_bounds) for receipt in receipts]
     targets = [Path(out_dir) / f"{Path(path).stem}.bundle.json" for path in receipt_files]
-    pk = load_receipt_proving_key(keys_dir)
+    keyring = load_trust_profile(trust).receipt_keyring()
+    key = load_provider_signing_key(signing_key)
+    pk = load_receipt_key_pair(keys_dir)
     written: list[dict[str, str]] = []
 
     def keep(proven: ProvenReceipt) -> None:
@@ -206,54 +226,46 @@ def prove_batch_command(
             click.echo(f"{receipt.receipt_id}: {target}")
 
     with ReceiptStore() as store:
-        check_batch(receipt_files, receipts, policies, targets, table, store)
+        check_batch(receipt_files, receipts, policies, targets, table, store, keyring)
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         with progress_bar(len(receipts), "proving") as advance:
-            prove_receipts(receipts, pk, policies, table, on_proven=keep, chunk_size=chunk_size, progress=advance)
+            prove_receipts(
+                receipts,
+                pk,
+                policies,
+                table,
+                trusted_keys=keyring,
+                signing_key=key,
+                on_proven=keep,
+                chunk_size=chunk_size,
+                progress=advance,
+            )
     if as_json:
         click.echo(json.dumps(written, indent=1))
 
 
 @click.command("verify-batch")
 @click.argument("bundle_files", nargs=-1, required=True, type=FILE)
-@vk_option
-@keys_directory_option
-@rates_option
-@click.option("--json", "as_json", is_flag=True, help="JSON verdicts on stdout")
+@trust_option
+@allow_untrusted_signer_option
+@json_option
 @reports_bad_input
 def verify_batch_command(
-    bundle_files: tuple[str, ...],
-    vk_path: str | None,
-    keys_dir: str | None,
-    rates: str | None,
-    as_json: bool,
+    bundle_files: tuple[str, ...], trust: str | None, allow_untrusted_signer: bool, as_json: bool
 ) -> None:
-    """Verify several bundles together (one batched pairing check): exit 0 all valid, 1 any invalid, 2 bad input."""
-    vk = load_vk(vk_path, keys_dir)
-    table = active_rate_table(rates)
+    """Verify several bundles together against the trust profile: exit 0 all valid, 1 any invalid, 2 bad input.
+
+    One batched pairing check per 256 bundles and key; each bundle's verdict is
+    printed as ``verify`` prints it.
+    """
     with click.progressbar(bundle_files, label="reading", file=sys.stderr) as files:
         bundles = [read_bundle(path) for path in files]
+    profile = load_trust_profile(trust)
     with progress_bar(len(bundles), "verifying") as advance:
-        checks = verify_bundles(bundles, vk, rates=table, progress=advance)
+        checks = verify_bundles(bundles, profile, allow_untrusted_signer=allow_untrusted_signer, progress=advance)
     for path, bundle, check in zip(bundle_files, bundles, checks, strict=True):
         audit_verified(path, bundle, check)
-    if as_json:
-        click.echo(
-            json.dumps(
-                [
-                    {"bundle": p, **check_to_json(c)}
-                    for p, c in zip(bundle_files, checks)
-                ],
-                indent=1,
-            )
-        )
-    else:
-        for path, check in zip(bundle_files, checks, strict=True):
-            reason = "" if check.ok else f" ({'; '.join(check.problems)})"
-            click.echo(f"{path}: {'valid' if check.ok else 'INVALID'}{reason}")
-    valid = sum(check.ok for check in checks)
-    click.echo(f"{valid} of {len(checks)} bundles valid", err=True)
-    sys.exit(EXIT_VALID if valid == len(checks) else EXIT_INVALID)
+    report_checks(bundle_files, checks, as_json=as_json, batch=True)
 
 
 @click.command("export-verifier")

@@ -2,7 +2,9 @@
 
 Runs on built-in defaults. Files go to ``$ZKRECEIPT_HOME/demo`` (and the
 receipt to its store) when ``ZKRECEIPT_HOME`` is set, else to a temporary
-directory removed afterwards.
+directory removed afterwards. The demo's verification key and signer join the
+home's trust profile (created with the defaults if there is none), so
+``zkreceipt verify $ZKRECEIPT_HOME/demo/bundle.json`` accepts its bundle afterwards.
 
 This module imports only light modules at the top: on a cold numba cache the
 numeric core takes minutes to compile, so the command says so first and then
@@ -112,7 +114,9 @@ def demo_command() -> None:
         announce_kernel_compilation()
         # The numeric core: imported only now, after the notice (numba compiles it on a cold cache).
         from ..ledger.keys import save_receipt_keys, setup_receipt_keys
-        from ..ledger.bundles import prove_receipt, verification_key_id, verify_bundle
+        from ..ledger.bundles import prove_receipt, verify_bundle
+        from ..ledger.identity import receipt_identity, verification_key_id
+        from ..ledger.trust import default_trust_path, update_trust_profile
         from ..circuits.receipt_policy import ReceiptPolicy
         from .bundle_support import audit_proven, audit_verified, save_bundle, store_proven
 
@@ -129,18 +133,23 @@ def demo_command() -> None:
         pk = _timed(
             "development setup (receipt circuit)", lambda: setup_receipt_keys(policy)
         )
-        save_receipt_keys(pk, work / "keys")
+        save_receipt_keys(pk, work / "keys", force=True)
+        # The demo's provider trusts its own new key and signer, as `setup` and `keygen` do.
+        identity = receipt_identity(policy.disclosure)
+        profile = update_trust_profile(
+            lambda current: current.with_key(pk.vk, identity).with_receipt_signer(bytes(key.verify_key))
+        )
         proven = _timed(
-            "prove",
+            "prove (and attest)",
             lambda: prove_receipt(
-                signed, pk, policy, DEFAULT_RATE_TABLE, trusted_keys=key.verify_key
+                signed, pk, policy, DEFAULT_RATE_TABLE, trusted_keys=key.verify_key, signing_key=key
             ),
         )
         bundle_path = work / "bundle.json"
         save_bundle(bundle_path, proven)
         check = _timed(
-            "verify (offline, key only)",
-            lambda: verify_bundle(proven.bundle, pk.vk, rates=DEFAULT_RATE_TABLE),
+            "verify (offline, trust profile)",
+            lambda: verify_bundle(proven.bundle, profile),
         )
         with ReceiptStore() as store:
             _timed(
@@ -155,11 +164,13 @@ def demo_command() -> None:
             f" (signature {'valid' if verify_receipt(signed, key.verify_key) else 'INVALID'})"
         )
         click.echo(
-            f"verification key id {verification_key_id(pk.vk)}; bundle written to {bundle_path}"
+            f"verification key id {verification_key_id(pk.vk, identity)}; bundle written to {bundle_path}"
         )
+        click.echo(f"trusted (key and signer) in {default_trust_path()}; check it with `zkreceipt verify {bundle_path}`")
         _show_public(proven.bundle)
         click.echo(
             f"\nverdict: {'VALID' if check.ok else 'INVALID'} (total {time.perf_counter() - started:.2f} s)"
         )
         if not check.ok:
+            click.echo(f"INVALID: {check.problems[0]}", err=True)
             raise SystemExit(EXIT_INVALID)

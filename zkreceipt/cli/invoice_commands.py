@@ -2,9 +2,11 @@
 
 Invoices have their own group because their keys (secp256k1 accounting keys,
 Ethereum-style addresses), circuits (one per task kind and number of line-item
-slots) and bundles differ from compute receipts'. Keys live in the same keys
-directory as the receipt keys, as ``invoice-KIND-N.zkey`` and
-``invoice-KIND-N.verification_key.json``.
+slots) and bundles differ from compute receipts'. Key pairs live in the same
+keys directory as the receipt pair, one folder per shape (``invoice-KIND-N/``).
+Proving checks the accounting signature against trusted addresses and attests
+the bundle with the prover's accounting key; verifying reads what it relies on
+from the trust profile.
 """
 
 from __future__ import annotations
@@ -17,24 +19,26 @@ import click
 
 from ..circuits.invoice import compile_invoice_circuit
 from ..circuits.invoice_policy import DEFAULT_MAX_ITEMS, InvoicePolicy, InvoiceShape
-from ..errors import ReceiptError
+from ..errors import ReceiptError, ZkReceiptError
 from ..fileio import write_file_atomically
-from ..formats.snarkjs_json import read_json, read_verification_key
-from ..formats.zkey_keys import read_proving_key
+from ..formats.snarkjs_json import read_json
+from ..ledger.identity import invoice_identity
 from ..ledger.invoice_bundles import (
     BundleFormatError,
     InvoiceBundle,
     check_invoice_for_proof,
-    InvoiceBundleCheck,
     invoice_bundle_from_json,
     invoice_bundle_to_text,
     invoice_key_paths,
     prove_invoice,
     verify_invoice_bundle,
 )
+from ..ledger.keys import check_pair_free, load_key_pair
 from ..ledger.logs import log_context
+from ..ledger.trust import load_trust_profile, update_trust_profile
 from ..receipts import (
     Invoice,
+    KeyFileError,
     TaskKind,
     check_invoice,
     generate_accounting_key,
@@ -46,7 +50,16 @@ from ..receipts import (
 )
 from ..ledger.home import zkreceipt_home
 from ..ledger.store import ReceiptStore
-from .bundle_support import keys_directory_option, ptau_option, run_setup
+from .bundle_support import (
+    allow_untrusted_signer_option,
+    audit_verified,
+    force_option,
+    keys_directory_option,
+    ptau_option,
+    report_checks,
+    run_setup,
+    trust_option,
+)
 from .common import EXIT_INVALID, EXIT_VALID, record_audit, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
@@ -63,7 +76,6 @@ kind_option = click.option(
 max_items_option = click.option(
     "--max-items", type=int, default=DEFAULT_MAX_ITEMS, show_default=True, help="line-item slots of the circuit"
 )
-vk_option = click.option("--vk", "vk_path", type=FILE, help="trusted verification key JSON (default: keys dir)")
 
 
 def default_accounting_key_path() -> Path:
@@ -102,13 +114,15 @@ def invoice_group() -> None:
 @invoice_group.command("keygen")
 @click.option("--out", type=FILE, help="private key file (default: accounting_key.json in the zkreceipt home)")
 @click.option("--force", is_flag=True, help="replace an existing key file")
+@trust_option
 @reports_bad_input
-def invoice_keygen_command(out: str | None, force: bool) -> None:
-    """Create a secp256k1 accounting key (0600); print its address."""
+def invoice_keygen_command(out: str | None, force: bool, trust: str | None) -> None:
+    """Create a secp256k1 accounting key (0600); print its address, which the trust profile now trusts."""
     path = Path(out) if out else default_accounting_key_path()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     key = generate_accounting_key()
     save_accounting_key(key, path, overwrite=force)
+    update_trust_profile(lambda profile: profile.with_invoice_signer(key.address), trust)
     record_audit("key_created", "key", key.address, algorithm="secp256k1", key_file=str(path.resolve()))
     click.echo(key.address)
     click.echo(f"wrote {path} (private: keep it secret)", err=True)
@@ -156,12 +170,22 @@ def invoice_check_command(invoice_file: str, signer: str, as_json: bool) -> None
 @max_items_option
 @keys_directory_option
 @ptau_option
+@force_option
+@trust_option
 @reports_bad_input
-def invoice_setup_command(kind: str, max_items: int, keys_dir: str | None, ptau: str | None) -> None:
-    """Keys for the invoice circuit of KIND with MAX_ITEMS slots (development setup unless --ptau)."""
+def invoice_setup_command(
+    kind: str, max_items: int, keys_dir: str | None, ptau: str | None, force: bool, trust: str | None
+) -> None:
+    """Keys for the invoice circuit of KIND with MAX_ITEMS slots (development setup unless --ptau), trusted.
+
+    The pair goes to KEYS_DIR/invoice-KIND-N/, atomically, never replacing an
+    existing pair without --force; its verification key joins the trust profile.
+    """
     shape = InvoiceShape(TaskKind(kind), max_items)
+    paths = invoice_key_paths(shape, keys_dir)
+    check_pair_free(paths, force=force)  # before the slow part
     circuit = run_stage(f"compiling the invoice circuit {shape.key}", lambda: compile_invoice_circuit(shape))
-    run_setup(circuit.r1cs, ptau, invoice_key_paths(shape, keys_dir), shape.key)
+    run_setup(circuit.r1cs, ptau, paths, invoice_identity(shape), force, trust)
 
 
 @invoice_group.command("prove")
@@ -175,22 +199,46 @@ def invoice_setup_command(kind: str, max_items: int, keys_dir: str | None, ptau:
     show_default=True,
     help="public peak-memory bound in bytes (function tasks)",
 )
-@click.option("--signer", help="refuse unless the accounting signature recovers to this address")
+@click.option("--signer", help="trust only this accounting address (default: the trust profile's invoice signers)")
+@click.option(
+    "--accounting-key", type=FILE, help="key that attests the bundle (default: accounting_key.json in the home)"
+)
 @keys_directory_option
+@trust_option
 @reports_bad_input
 def invoice_prove_command(
-    invoice_file: str, out: str, max_items: int, memory_limit: int, signer: str | None, keys_dir: str | None
+    invoice_file: str,
+    out: str,
+    max_items: int,
+    memory_limit: int,
+    signer: str | None,
+    accounting_key: str | None,
+    keys_dir: str | None,
+    trust: str | None,
 ) -> None:
-    """Prove INVOICE_FILE (the task kind comes from its line items) and write the bundle."""
+    """Prove INVOICE_FILE (the task kind comes from its line items) and write the attested bundle.
+
+    The accounting signature must recover to a trusted address (exit 2 and
+    nothing written otherwise); the bundle is attested with the prover's
+    accounting key.
+    """
     invoice = read_invoice_file(invoice_file)
     shape = InvoiceShape(invoice.task_kind, max_items)
     policy = InvoicePolicy(shape, memory_limit if shape.meters_memory else None)
-    check_invoice_for_proof(invoice, policy, signer=signer)  # bad input is reported before the key is read
-    pk = read_proving_key(invoice_key_paths(shape, keys_dir).proving_key)
+    trusted = {signer} if signer is not None else load_trust_profile(trust).invoice_signers
+    try:  # bad input is reported before any key is read
+        check_invoice_for_proof(invoice, policy, trusted_signers=trusted)
+    except ZkReceiptError as error:
+        raise ReceiptError(f"{invoice_file}: {error}") from None
+    key_path = Path(accounting_key) if accounting_key else default_accounting_key_path()
+    if not key_path.exists():
+        raise KeyFileError(f"{key_path}: no accounting key to attest the bundle; create one with `zkreceipt invoice keygen`")
+    key = load_accounting_key(key_path)
+    pk = load_key_pair(invoice_key_paths(shape, keys_dir), invoice_identity(shape))
     with ReceiptStore() as store:
         store.check_invoice_storable(invoice)
         with log_context(invoice_id=invoice.invoice_id):
-            proven = prove_invoice(invoice, pk, policy, signer=signer)
+            proven = prove_invoice(invoice, pk, policy, trusted_signers=trusted, accounting_key=key)
         bundle = proven.bundle
         text = invoice_bundle_to_text(bundle)
         write_file_atomically(out, text.encode("utf-8"), private=False, overwrite=True)
@@ -209,44 +257,23 @@ def invoice_prove_command(
     click.echo(f"proved {invoice.invoice_id}: wrote {out}")
 
 
-def _describe(check: InvoiceBundleCheck) -> list[str]:
-    lines = [
-        f"verification key id: {'ok' if check.vk_id else 'FAILED'}",
-        f"public signals match the bundle's gas prices and memory limit: {'ok' if check.signals else 'FAILED'}",
-        f"proof: {'ok' if check.proof else 'FAILED'}",
-    ]
-    return lines + [f"  problem: {problem}" for problem in check.problems]
-
-
 @invoice_group.command("verify")
 @click.argument("bundle_file", type=FILE)
-@vk_option
-@keys_directory_option
+@trust_option
+@allow_untrusted_signer_option
 @click.option("--json", "as_json", is_flag=True, help="JSON verdict")
 @click.option("--quiet", "-q", is_flag=True, help="no output; the exit code says it")
 @reports_bad_input
 def invoice_verify_command(
-    bundle_file: str, vk_path: str | None, keys_dir: str | None, as_json: bool, quiet: bool
+    bundle_file: str, trust: str | None, allow_untrusted_signer: bool, as_json: bool, quiet: bool
 ) -> None:
-    """Verify an invoice bundle offline: exit 0 valid, 1 invalid, 2 bad input."""
+    """Verify an invoice bundle offline against the trust profile: exit 0 valid, 1 invalid, 2 bad input.
+
+    Prints the verdict, the key and circuit, the signer, the proven gas prices
+    and memory limit, and what stayed private; every reason it is invalid.
+    """
     bundle = read_invoice_bundle(bundle_file)
-    vk = read_verification_key(vk_path or invoice_key_paths(bundle.policy.shape, keys_dir).verification_key)
-    check = verify_invoice_bundle(bundle, vk)
-    record_audit("verified", "invoice_bundle", str(bundle.commitment), bundle=bundle_file, valid=check.ok)
-    if as_json:
-        click.echo(
-            json.dumps(
-                {
-                    "valid": check.ok,
-                    "vk_id": check.vk_id,
-                    "signals": check.signals,
-                    "proof": check.proof,
-                    "problems": list(check.problems),
-                }
-            )
-        )
-    elif not quiet:
-        for line in _describe(check):
-            click.echo(line)
-        click.echo("OK: the bundle is valid" if check.ok else "INVALID: the bundle does not verify", err=not check.ok)
-    sys.exit(EXIT_VALID if check.ok else EXIT_INVALID)
+    profile = load_trust_profile(trust)
+    check = verify_invoice_bundle(bundle, profile, allow_untrusted_signer=allow_untrusted_signer)
+    audit_verified(bundle_file, bundle, check, subject="invoice_bundle")
+    report_checks([bundle_file], [check], as_json=as_json, quiet=quiet)

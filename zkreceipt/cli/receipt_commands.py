@@ -1,4 +1,4 @@
-"""``zkreceipt keygen``, ``sign``, ``receipts list`` and ``receipt show``: signing keys and the receipt store."""
+"""``zkreceipt keygen``, ``sign``, ``receipts list``, ``receipt show`` and ``receipt check``: signing keys, the store, the client's check."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ from pathlib import Path
 
 import click
 
+from ..errors import ReceiptError
 from ..fileio import write_file_atomically
 from ..receipts import (
     KeyFileError,
+    Keyring,
+    ReceiptCheck,
+    TimePolicy,
     active_rate_table,
+    as_verify_key,
+    check_receipt,
     ed25519_key_id,
     generate_signing_key,
+    load_rate_table,
     load_signing_key,
+    load_verify_key,
     read_receipt_file,
     receipt_to_dict,
     receipt_to_json,
@@ -25,7 +33,7 @@ from ..receipts.receipt import ED25519_ALGORITHM
 from ..ledger.home import zkreceipt_home
 from ..ledger.store import KeyRecord, ReceiptStore
 from ..ledger.logs import log_context
-from .common import record_audit, reports_bad_input
+from .common import EXIT_INVALID, EXIT_VALID, record_audit, reports_bad_input
 
 FILE = click.Path(dir_okay=False)
 SIGNING_KEY_FILE = "signing_key.json"
@@ -43,9 +51,14 @@ def default_signing_key_path() -> Path:
     help="private key file (default: signing_key.json in the zkreceipt home)",
 )
 @click.option("--force", is_flag=True, help="replace an existing key file")
+@click.option("--trust", type=FILE, help="trust profile to add the key to (default: trust.json in the home)")
 @reports_bad_input
-def keygen_command(out: str | None, force: bool) -> None:
-    """Create an Ed25519 signing key (0600) and its public key file (KEY.pub.json); print the key id."""
+def keygen_command(out: str | None, force: bool, trust: str | None) -> None:
+    """Create an Ed25519 signing key (0600) and its public key file (KEY.pub.json); print the key id.
+
+    The public key is added to the trust profile's signers: a provider trusts
+    the receipts it signs and the bundles it attests.
+    """
     path = Path(out) if out else default_signing_key_path()
     public_path = path.with_name(f"{path.stem}.pub.json")
     for target in (path, public_path):
@@ -67,6 +80,9 @@ def keygen_command(out: str | None, force: bool) -> None:
                 str(path.resolve()),
             )
         )
+    from ..ledger.trust import update_trust_profile  # imports the curve core: only when a key was made
+
+    update_trust_profile(lambda profile: profile.with_receipt_signer(public_hex), trust)
     record_audit("key_created", "key", key_id, algorithm=ED25519_ALGORITHM, key_file=str(path.resolve()))
     click.echo(key_id)
     click.echo(
@@ -192,8 +208,66 @@ receipts_group = _make_store_group(
     "receipts", "Receipts in the store ($ZKRECEIPT_HOME/zkreceipt.db)."
 )
 receipt_group = _make_store_group(
-    "receipt", "One receipt in the store (alias of ``receipts``)."
+    "receipt", "One receipt: list and show the store (as ``receipts``), or check one as its client would."
 )
+
+
+def _signer_keys(signer: str) -> Keyring:
+    """The keyring of one provider key: a KEY.pub.json file or 64 hex characters."""
+    if len(signer) == 64 and all(c in "0123456789abcdefABCDEF" for c in signer):
+        return Keyring.of([as_verify_key(signer.lower())])
+    return Keyring.of([load_verify_key(signer)])
+
+
+def _client_check(receipt_file: str, signer: str | None, rates: str | None, trust: str | None) -> ReceiptCheck:
+    """Check the receipt against the given key and table, else the trust profile's signers, tables and window."""
+    profile = None
+    if signer is None or rates is None:
+        from ..ledger.trust import load_trust_profile  # imports the curve core: only when the profile is needed
+
+        profile = load_trust_profile(trust)
+    receipt = read_receipt_file(receipt_file)
+    keys = _signer_keys(signer) if signer is not None else profile.receipt_keyring()  # type: ignore[union-attr]
+    if rates is not None:
+        tables = [load_rate_table(rates)]
+    else:
+        distinct = {tuple(t.rates.rates_fp.items()): t.rates for t in profile.rate_tables.values()}  # type: ignore[union-attr]
+        tables = list(distinct.values())
+        if not tables:
+            raise ReceiptError("the trust profile trusts no rate table: pass --rates or run `zkreceipt trust add-rates`")
+    bounds = profile.policy if profile is not None else None
+    time_policy = TimePolicy(bounds.not_before, bounds.not_after, bounds.max_duration) if bounds else TimePolicy()
+    checks = [check_receipt(receipt, keys, table, time_policy) for table in tables]
+    return next((check for check in checks if check.pricing.passed), checks[0])
+
+
+@receipt_group.command("check")
+@click.argument("receipt_file", type=FILE)
+@click.option("--signer", help="the provider's public key: KEY.pub.json or 64 hex (default: the trust profile's signers)")
+@click.option("--rates", type=FILE, help="trusted rate table JSON (default: the trust profile's rate tables)")
+@click.option("--trust", type=FILE, help="trust profile JSON (default: trust.json in the zkreceipt home)")
+@click.option("--json", "as_json", is_flag=True, help="JSON output")
+@reports_bad_input
+def receipt_check_command(
+    receipt_file: str, signer: str | None, rates: str | None, trust: str | None, as_json: bool
+) -> None:
+    """Check RECEIPT_FILE as its client would: exit 0 all checks pass, 1 any fails, 2 bad input.
+
+    The Ed25519 signature under a trusted provider key; price = units × rate
+    under the trusted rate table, exactly in fixed point; time order (and, with
+    the trust profile, the trusted window and longest duration).
+    """
+    check = _client_check(receipt_file, signer, rates, trust)
+    record_audit("verified", "receipt", check.receipt_id, valid=check.ok)
+    if as_json:
+        outcomes = {o.name: {"ok": o.passed, "detail": o.detail} for o in check.outcomes}
+        click.echo(json.dumps({"receipt_id": check.receipt_id, "valid": check.ok, **outcomes}, indent=1))
+    else:
+        for outcome in check.outcomes:
+            click.echo(f"{outcome.name}: {'ok' if outcome.passed else 'FAILED'} ({outcome.detail})")
+        verdict = "OK: the receipt checks out" if check.ok else f"INVALID: {check.failures[0].detail}"
+        click.echo(verdict, err=not check.ok)
+    raise SystemExit(EXIT_VALID if check.ok else EXIT_INVALID)
 
 
 def receipt_cli_commands() -> list[click.Command]:

@@ -1,12 +1,28 @@
-"""Prove receipts into proof bundles and verify bundles offline, one at a time or in bulk.
+"""Prove receipts into attested proof bundles; verify bundles against the verifier's trust profile.
 
 Example::
 
-    pk = setup_receipt_keys(policy)                      # development setup (zkreceipt.ledger.keys)
-    proven = prove_receipt(receipt, pk, policy, DEFAULT_RATE_TABLE)
-    proven.bundle                                        # publish bundle_to_json(proven.bundle)
-    proven.salt                                          # keep private: it opens the commitment
-    verify_bundle(proven.bundle, pk.vk, rates=DEFAULT_RATE_TABLE).ok
+    pk = setup_receipt_keys(policy)                       # development setup (zkreceipt.ledger.keys)
+    proven = prove_receipt(receipt, pk, policy, DEFAULT_RATE_TABLE,
+                           trusted_keys=provider_public_key, signing_key=provider_signing_key)
+    proven.bundle                                         # publish bundle_to_json(proven.bundle)
+    proven.salt                                           # keep private: it opens the commitment
+    profile = load_trust_profile()                        # what *this* verifier trusts
+    verify_bundle(proven.bundle, profile).ok
+
+What :func:`verify_bundle` checks, failing closed (anything it cannot check is a problem):
+
+1. the bundle's ``vk_id`` names a key of the profile; the meaning of every
+   public signal comes from that key's circuit identity, and the bundle's
+   claimed circuit must be the same one;
+2. the bundle's commitment, policy and disclosed fields are its public signals;
+3. the rate: a rate-table root the profile trusts *at the circuit's depth*, or
+   a public rate equal to a trusted rate of the disclosed model;
+4. the proven policy lies inside the profile's bounds;
+5. the attestation is a valid Ed25519 signature of the bundle's statement by a
+   signer of the profile (``allow_untrusted_signer`` waives only an unknown or
+   missing signer, and the check then says the signer was not checked);
+6. the Groth16 proof, under the trusted key.
 
 The bundle format is described in :mod:`zkreceipt.ledger.bundle_format`.
 """
@@ -14,9 +30,21 @@ The bundle format is described in :mod:`zkreceipt.ledger.bundle_format`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from nacl.signing import SigningKey
+
+from ..circuits.receipt_policy import POLICY_INPUT_NAMES, ReceiptDisclosure, ReceiptPolicy
+from ..errors import ProofError, SignatureError
+from ..groth16 import Proof, ProvingKey, prove, prove_batch, verify
+from ..groth16.batch_verifier import verify_batch
+from ..groth16.prover import default_chunk_size
+from ..receipts import RateTable, Receipt, new_salt, receipt_field_elements, text_to_field, verify_receipt
+from ..receipts.ed25519_signing import TrustedKeys
+from .attestation import SignerCheck, attest, check_attestation
 from .bundle_format import (
     TEXT_FIELDS,
     BundleFormatError,
@@ -25,28 +53,12 @@ from .bundle_format import (
     bundle_from_text,
     bundle_to_json,
     bundle_to_text,
+    statement_of,
 )
-from .keys import setup_receipt_keys, verification_key_id
-from ..circuits.rate_table import rate_table_root
-from ..circuits.receipt_policy import (
-    POLICY_INPUT_NAMES,
-    ReceiptDisclosure,
-    ReceiptPolicy,
-)
-from ..errors import ProofError, SignatureError
-from ..groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
-from ..groth16.batch_verifier import verify_batch
-from ..groth16.prover import default_chunk_size
-from ..receipts import (
-    RateTable,
-    Receipt,
-    new_salt,
-    receipt_field_elements,
-    text_to_field,
-    verify_receipt,
-)
-from ..receipts.ed25519_signing import TrustedKeys
+from .identity import RECEIPT_FAMILY, CircuitIdentity, receipt_identity, receipt_signal_names, verification_key_id
+from .keys import setup_receipt_keys
 from .statements import Statement, receipt_statement
+from .trust import TrustedKey, TrustProfile
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +74,7 @@ __all__ = [
     "bundle_from_text",
     "bundle_to_json",
     "bundle_to_text",
+    "check_to_json",
     "expected_signal_names",
     "prove_receipt",
     "prove_receipts",
@@ -70,6 +83,8 @@ __all__ = [
     "verify_bundle",
     "verify_bundles",
 ]
+
+expected_signal_names = receipt_signal_names
 
 
 @dataclass(frozen=True)
@@ -80,14 +95,17 @@ class ProvenReceipt:
     salt: int = field(repr=False)
 
 
-def _check_signer(receipt: Receipt, trusted_keys: TrustedKeys | None) -> None:
-    if trusted_keys is None:
-        return
+# --- proving -------------------------------------------------------------------------------------
+
+
+def check_receipt_signer(receipt: Receipt, trusted_keys: TrustedKeys) -> None:
+    """SignatureError naming the field unless the receipt is signed by one of the prover's trusted keys."""
     if receipt.signature is None:
         raise SignatureError(f"signature: receipt {receipt.receipt_id} is not signed")
     if not verify_receipt(receipt, trusted_keys):
         raise SignatureError(
-            f"signature: receipt {receipt.receipt_id} is not signed by a trusted key"
+            f"signature: receipt {receipt.receipt_id} is not signed by a trusted key "
+            f"(it names the key {receipt.signature.key_id})"
         )
 
 
@@ -105,27 +123,38 @@ def _statement_for_key(
 
 
 def _proven(
-    receipt: Receipt, statement: Statement, policy: ReceiptPolicy, proof: Proof, vk_id: str, salt: int
+    receipt: Receipt,
+    statement: Statement,
+    policy: ReceiptPolicy,
+    proof: Proof,
+    vk_id: str,
+    salt: int,
+    signing_key: SigningKey,
 ) -> ProvenReceipt:
-    """The bundle of a finished proof: the disclosed fields, the policy, the public signals."""
+    """The attested bundle of a finished proof: the disclosed fields, the policy, the public signals."""
     elements = receipt_field_elements(receipt)
     disclosed = {
         name: getattr(receipt, name) if name in TEXT_FIELDS else getattr(elements, name)
         for name in policy.disclosure.public_fields
     }
     bundle = ProofBundle(
-        disclosure=policy.disclosure,
         policy=policy,
         disclosed=disclosed,
         commitment=statement.public_values["commitment"],
-        public_signal_names=statement.public_signal_names,
         public_signals=statement.public_signals,
         proof=proof,
         vk_id=vk_id,
-        signature=receipt.signature,
     )
+    bundle = replace(bundle, attestation=attest(statement_of(bundle), signing_key))
     logger.info("proved receipt", extra={"receipt_id": receipt.receipt_id, "job_id": receipt.job_id})
     return ProvenReceipt(bundle, salt)
+
+
+def _check_prover_inputs(proving_key: ProvingKey, signing_key: SigningKey) -> None:
+    if not isinstance(proving_key, ProvingKey):
+        raise ProofError(f"proving key: must be a ProvingKey, got {type(proving_key).__name__}")
+    if not isinstance(signing_key, SigningKey):
+        raise SignatureError(f"signing key: must be a nacl.signing.SigningKey, got {type(signing_key).__name__}")
 
 
 def prove_receipt(
@@ -135,20 +164,24 @@ def prove_receipt(
     rates: RateTable,
     salt: int | None = None,
     *,
-    trusted_keys: TrustedKeys | None = None,
+    trusted_keys: TrustedKeys,
+    signing_key: SigningKey,
 ) -> ProvenReceipt:
-    """Prove that ``receipt`` is priced by ``rates`` and fits ``policy``; a fresh salt unless one is given.
+    """Prove that ``receipt`` is priced by ``rates`` and fits ``policy``, and attest the bundle with ``signing_key``.
 
     Checks first (typed errors naming the field, before any proving): the
-    signature if ``trusted_keys`` is given (SignatureError), the model and price
-    (UnknownModelError, PricingError), the window, duration and usage
-    (PolicyViolation), and that the key is for this policy's circuit (ProofError).
+    receipt's own signature under ``trusted_keys`` (one public key or a
+    Keyring; SignatureError), the model and price (UnknownModelError,
+    PricingError), the window, duration and usage (PolicyViolation), and that
+    the key is for this policy's circuit (ProofError). A fresh salt unless one is given.
     """
-    _check_signer(receipt, trusted_keys)
+    _check_prover_inputs(proving_key, signing_key)
+    check_receipt_signer(receipt, trusted_keys)
     salt = new_salt() if salt is None else salt
     statement = _statement_for_key(receipt, proving_key, policy, rates, salt)
     proof = prove(proving_key, statement.solve().values)
-    return _proven(receipt, statement, policy, proof, verification_key_id(proving_key.vk), salt)
+    vk_id = verification_key_id(proving_key.vk, receipt_identity(policy.disclosure))
+    return _proven(receipt, statement, policy, proof, vk_id, salt, signing_key)
 
 
 def prove_receipts(
@@ -157,7 +190,8 @@ def prove_receipts(
     policy: ReceiptPolicy | Sequence[ReceiptPolicy],
     rates: RateTable,
     *,
-    trusted_keys: TrustedKeys | None = None,
+    trusted_keys: TrustedKeys,
+    signing_key: SigningKey,
     on_proven: Callable[[ProvenReceipt], None] | None = None,
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
@@ -166,29 +200,32 @@ def prove_receipts(
 
     ``policy`` is one policy for all, or one per receipt (same disclosure, so
     the same circuit and key; windows may differ). Every receipt is checked
-    before the first proof starts (typed error naming the field).
+    (its signature under ``trusted_keys`` included) before the first proof starts.
     Receipts are proven chunk by chunk (``chunk_size`` proofs, default the
     prover's); as a chunk finishes, ``on_proven`` is called for each of its
     receipts in order (write and store it there: a later failure loses nothing
     already handed over) and ``progress(n)`` reports the n proofs done.
     """
+    _check_prover_inputs(proving_key, signing_key)
     receipts = list(receipts)
     policies = [policy] * len(receipts) if isinstance(policy, ReceiptPolicy) else list(policy)
     if len(policies) != len(receipts):
         raise ProofError(f"policies: {len(policies)} policies for {len(receipts)} receipts")
+    if len({item.disclosure for item in policies}) > 1:
+        raise ProofError("policies: one proving key serves one disclosure; these policies have several")
     salts = [new_salt() for _ in receipts]
     statements = []
     for receipt, item_policy, salt in zip(receipts, policies, salts, strict=True):
-        _check_signer(receipt, trusted_keys)
+        check_receipt_signer(receipt, trusted_keys)
         statements.append(_statement_for_key(receipt, proving_key, item_policy, rates, salt))
-    vk_id = verification_key_id(proving_key.vk)
+    vk_id = verification_key_id(proving_key.vk, receipt_identity(policies[0].disclosure)) if policies else ""
     size = chunk_size or default_chunk_size(proving_key)
     proven: list[ProvenReceipt] = []
     for start in range(0, len(receipts), size):
         chunk = range(start, min(start + size, len(receipts)))
         proofs = prove_batch(proving_key, [statements[i].solve().values for i in chunk])
         for i, proof in zip(chunk, proofs, strict=True):
-            item = _proven(receipts[i], statements[i], policies[i], proof, vk_id, salts[i])
+            item = _proven(receipts[i], statements[i], policies[i], proof, vk_id, salts[i], signing_key)
             proven.append(item)
             if on_proven is not None:
                 on_proven(item)
@@ -197,134 +234,239 @@ def prove_receipts(
     return proven
 
 
-def expected_signal_names(disclosure: ReceiptDisclosure) -> tuple[str, ...]:
-    """The receipt circuit's public signal names for ``disclosure`` (snarkjs public.json order)."""
-    rate = "rate_table_root" if disclosure.uses_rate_table else "rate_fp"
-    return ("commitment", *POLICY_INPUT_NAMES, rate, *disclosure.public_fields)
+# --- verifying -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class BundleCheck:
-    """Each check of :func:`verify_bundle`; ``rates`` is None when no rate table was given."""
+    """The verdict on one bundle and what it proved, read through the verifier's trusted key.
 
-    vk_id: bool
-    signals: bool
-    rates: bool | None
+    ``vk_id``: the key the bundle names; ``identity``: the circuit the profile
+    trusts that key for (None if the key is not trusted). ``signer``: the
+    attestation's key id (receipts) or address (invoices), None if unsigned;
+    ``signer_trusted``: trusted and its signature verifies; ``signer_checked``:
+    False when an unknown or missing signer was waived (``allow_untrusted_signer``).
+    ``policy``: the proven bounds (receipts: window, max_duration, gpu_count;
+    invoices: gas prices, memory limit); ``rate``: how the rate was bound;
+    ``disclosed``: each disclosed value; ``private``: what stayed private.
+    ``proof``: whether the pairing check passed; ``problems``: one line per failed check.
+    """
+
+    vk_id: str
+    identity: CircuitIdentity | None
+    signer: str | None
+    signer_trusted: bool
+    signer_checked: bool
+    policy: Mapping[str, int]
+    rate: str | None
+    disclosed: Mapping[str, str | int]
+    private: tuple[str, ...]
+    commitment: int | None
     proof: bool
-    problems: tuple[str, ...] = ()
+    problems: tuple[str, ...]
 
     @property
     def ok(self) -> bool:
-        return self.vk_id and self.signals and self.rates is not False and self.proof
+        return self.proof and not self.problems
 
 
-def _signal_problems(bundle: ProofBundle) -> list[str]:
-    """Where the public signals disagree with the disclosure, the policy, the commitment or the disclosed fields."""
-    if bundle.public_signal_names != expected_signal_names(bundle.disclosure):
-        return [
-            f"public signal names {list(bundle.public_signal_names)} do not match the circuit {bundle.circuit_key}"
-        ]
-    values = bundle.public_values
-    expected: dict[str, int] = {
-        "commitment": bundle.commitment,
-        **bundle.policy.public_inputs(),
+def check_to_json(check: BundleCheck) -> dict[str, Any]:
+    """The ``--json`` form of a check (receipt or invoice bundle)."""
+    return {
+        "valid": check.ok,
+        "vk_id": check.vk_id,
+        "circuit": check.identity.to_json() if check.identity is not None else None,
+        "signer": {"id": check.signer, "trusted": check.signer_trusted, "checked": check.signer_checked},
+        "policy": dict(check.policy),
+        "rate": check.rate,
+        "disclosed": dict(check.disclosed),
+        "private": list(check.private),
+        "commitment": str(check.commitment) if check.commitment is not None else None,
+        "proof": check.proof,
+        "problems": list(check.problems),
     }
-    if set(bundle.disclosed) != set(bundle.disclosure.public_fields):
-        return [
-            f"disclosed fields {sorted(bundle.disclosed)} are not the circuit's {list(bundle.disclosure.public_fields)}"
+
+
+def signer_waived(signer: SignerCheck, allow_untrusted_signer: bool) -> bool:
+    """Whether the signer check is waived: only an unknown or missing signer, and the verifier allows that."""
+    return signer.problem is not None and allow_untrusted_signer and not signer.known
+
+
+def signer_problems(signer: SignerCheck, allow_untrusted_signer: bool) -> list[str]:
+    """The signer's problem, unless the check is waived."""
+    if signer.problem is None or signer_waived(signer, allow_untrusted_signer):
+        return []
+    return [signer.problem]
+
+
+def trusted_key_problems(vk_id: str, key: TrustedKey | None, claimed: CircuitIdentity, family: str) -> list[str]:
+    """Why the bundle's key cannot be used: not trusted, trusted for another family, or another circuit claimed."""
+    if key is None:
+        return [f"the verification key {vk_id} is not in the trust profile"]
+    if key.identity.family != family:
+        return [f"the key {vk_id} is trusted for the {key.identity.family} circuit {key.identity.key}, not a {family} circuit"]
+    if claimed != key.identity:
+        return [f"the bundle claims the circuit {claimed.key}, but its key is trusted for {key.identity.key}"]
+    return []
+
+
+def first_checks(
+    bundle: Any, key: TrustedKey | None, signer: SignerCheck, family: str, allow_untrusted_signer: bool
+) -> tuple[BundleCheck, list[str]]:
+    """The check so far (who signed; nothing proven yet) and why the bundle's key cannot be used, if it cannot.
+
+    The key must be in the profile, trusted for a circuit of ``family``, the one
+    the bundle claims, and take as many public signals as the bundle carries.
+    ``identity`` is the trusted circuit whenever the key is trusted for ``family``.
+    """
+    problems = trusted_key_problems(bundle.vk_id, key, bundle.identity, family)
+    if not problems and key is not None and len(bundle.public_signals) != key.vk.n_public:
+        problems = [f"{len(bundle.public_signals)} public signals, but the trusted circuit {key.identity.key} has {key.vk.n_public}"]
+    trusted = key.identity if key is not None and key.identity.family == family else None
+    check = BundleCheck(
+        vk_id=bundle.vk_id,
+        identity=trusted,
+        signer=signer.signer,
+        signer_trusted=signer.trusted,
+        signer_checked=not signer_waived(signer, allow_untrusted_signer),
+        policy={},
+        rate=None,
+        disclosed={},
+        private=trusted.private_values if trusted is not None else (),
+        commitment=None,
+        proof=False,
+        problems=(),
+    )
+    return check, problems
+
+
+def claim_problems(claims: Mapping[str, int], values: Mapping[str, int]) -> list[str]:
+    """Where the bundle's stated values disagree with its public signals."""
+    return [f"public signal {name} does not match the bundle's {name}" for name, v in claims.items() if values[name] != v]
+
+
+def _disclosed(bundle: ProofBundle, disclosure: ReceiptDisclosure, values: Mapping[str, int]) -> tuple[dict[str, str | int], list[str]]:
+    """The disclosed values the signals confirm, and the problems (text must hash to its signal)."""
+    if set(bundle.disclosed) != set(disclosure.public_fields):
+        return {}, [
+            f"disclosed fields {sorted(bundle.disclosed)} are not the trusted circuit's {list(disclosure.public_fields)}"
         ]
-    for name, value in bundle.disclosed.items():
-        expected[name] = text_to_field(value) if isinstance(value, str) else value
-    return [
-        f"public signal {name} does not match the bundle's {name}"
-        for name, v in expected.items()
-        if values[name] != v
-    ]
+    disclosed: dict[str, str | int] = {}
+    problems = []
+    for name in disclosure.public_fields:
+        value = bundle.disclosed[name]
+        element = text_to_field(value) if isinstance(value, str) else value
+        if element == values[name]:
+            disclosed[name] = value
+        else:
+            problems.append(f"public signal {name} does not match the bundle's {name}")
+    return disclosed, problems
 
 
-def _rates_problem(bundle: ProofBundle, rates: RateTable) -> str | None:
-    values = bundle.public_values
-    disclosure = bundle.disclosure
+def _rate(disclosure: ReceiptDisclosure, values: Mapping[str, int], model: object, profile: TrustProfile) -> tuple[str, list[str]]:
+    """How the rate is bound, and the problem if it is not bound to something the profile trusts."""
     if disclosure.uses_rate_table:
-        if values["rate_table_root"] != rate_table_root(
-            rates, disclosure.rate_table_depth or 0
-        ):
-            return "the rate-table root is not the root of the trusted rate table"
-        return None
-    model = bundle.disclosed.get("model")
-    if (
-        not isinstance(model, str)
-        or model not in rates.models
-        or rates.rate_fp(model) != values["rate_fp"]
-    ):
-        return f"the public rate is not the trusted rate of model {model!r}"
-    return None
+        depth = disclosure.rate_table_depth
+        root = values["rate_table_root"]
+        described = f"from the rate table with root {root} (depth {depth})"
+        if profile.rate_table_at(root, depth) is not None:  # type: ignore[arg-type]
+            return described, []
+        other = profile.rate_tables.get(root)
+        hint = f" (that root is trusted at depth {other.depth} only)" if other is not None else ""
+        return described, [f"the rate-table root is not the root of a trusted rate table of depth {depth}{hint}"]
+    rate_fp = values["rate_fp"]
+    described = f"public rate {rate_fp} micro-tokens per unit"
+    if isinstance(model, str) and any(t.rates.rates_fp.get(model) == rate_fp for t in profile.rate_tables.values()):
+        return described, []
+    return described, [f"the public rate {rate_fp} is not a trusted rate of the model {model!r:.80}"]
 
 
 def _static_check(
-    bundle: ProofBundle, vk: VerifyingKey, vk_id: str, rates: RateTable | None
-) -> BundleCheck:
-    """Every check except the pairing; ``proof`` is False here and set by the caller."""
-    problems = []
-    vk_ok = bundle.vk_id == vk_id and vk.n_public == len(bundle.public_signals)
-    if not vk_ok:
-        problems.append("the bundle was made for another verification key")
-    signal_problems = _signal_problems(bundle)
-    problems += signal_problems
-    rates_ok: bool | None = None
-    if rates is not None and not signal_problems:
-        rates_problem = _rates_problem(bundle, rates)
-        rates_ok = rates_problem is None
-        problems += [rates_problem] if rates_problem else []
-    return BundleCheck(vk_ok, not signal_problems, rates_ok, False, tuple(problems))
-
-
-def _with_proof(check: BundleCheck, valid: bool) -> BundleCheck:
-    problems = (
-        check.problems if valid else (*check.problems, "the proof does not verify")
+    bundle: ProofBundle, profile: TrustProfile, allow_untrusted_signer: bool
+) -> tuple[BundleCheck, TrustedKey | None]:
+    """Every check except the pairing (``proof`` False), and the trusted key to pair with, if any."""
+    signer = check_attestation(statement_of(bundle), bundle.attestation, profile.receipt_signers)
+    key = profile.keys.get(bundle.vk_id)
+    check, problems = first_checks(bundle, key, signer, RECEIPT_FAMILY, allow_untrusted_signer)
+    if problems or key is None:
+        check = replace(check, problems=(*problems, *signer_problems(signer, allow_untrusted_signer)))
+        return check, pairing_key(key, bundle, RECEIPT_FAMILY)
+    identity = key.identity
+    disclosure: ReceiptDisclosure = identity.disclosure  # type: ignore[assignment]
+    values = dict(zip(identity.public_signals, bundle.public_signals, strict=True))
+    policy = {name: values[name] for name in POLICY_INPUT_NAMES}
+    problems += claim_problems({"commitment": bundle.commitment, **bundle.policy.public_inputs()}, values)
+    disclosed, disclosed_problems = _disclosed(bundle, disclosure, values)
+    rate, rate_problems = _rate(disclosure, values, disclosed.get("model"), profile)
+    problems += disclosed_problems + rate_problems + profile.policy.problems(policy)
+    problems += signer_problems(signer, allow_untrusted_signer)
+    check = replace(
+        check, policy=policy, rate=rate, disclosed=disclosed, commitment=values["commitment"], problems=tuple(problems)
     )
-    return BundleCheck(check.vk_id, check.signals, check.rates, valid, problems)
+    return check, key
 
 
-def verify_bundle(
-    bundle: ProofBundle, vk: VerifyingKey, *, rates: RateTable | None = None
-) -> BundleCheck:
-    """Check ``bundle`` against the trusted ``vk`` (and the trusted ``rates``, if given).
+def pairing_key(key: TrustedKey | None, bundle: Any, family: str) -> TrustedKey | None:
+    """The trusted key to check the proof with (even when other checks failed), if one fits the bundle."""
+    if key is None or key.identity.family != family or len(bundle.public_signals) != key.vk.n_public:
+        return None
+    return key
 
-    The proof is checked only under a key whose id the bundle names.
-    """
-    check = _static_check(bundle, vk, verification_key_id(vk), rates)
-    return _with_proof(
-        check, check.vk_id and verify(vk, list(bundle.public_signals), bundle.proof)
-    )
+
+def with_proof(check: BundleCheck, valid: bool | None) -> BundleCheck:
+    """``check`` with the pairing's verdict (None: no trusted key to pair with, already a problem)."""
+    if valid is None:
+        return check
+    if valid:
+        return replace(check, proof=True)
+    return replace(check, problems=(*check.problems, "the proof does not verify under the trusted key"))
+
+
+def _require_profile(profile: object) -> None:
+    if not isinstance(profile, TrustProfile):
+        raise ProofError(f"profile: must be a TrustProfile (what the verifier trusts), got {type(profile).__name__}")
+
+
+def verify_bundle(bundle: ProofBundle, profile: TrustProfile, *, allow_untrusted_signer: bool = False) -> BundleCheck:
+    """Check ``bundle`` against the verifier's ``profile`` (see the module docstring); fails closed."""
+    _require_profile(profile)
+    check, key = _static_check(bundle, profile, allow_untrusted_signer)
+    return with_proof(check, None if key is None else verify(key.vk, list(bundle.public_signals), bundle.proof))
 
 
 def verify_bundles(
     bundles: Sequence[ProofBundle],
-    vk: VerifyingKey,
+    profile: TrustProfile,
     *,
-    rates: RateTable | None = None,
+    allow_untrusted_signer: bool = False,
     chunk_size: int = VERIFY_CHUNK_SIZE,
     progress: Callable[[int], None] | None = None,
 ) -> list[BundleCheck]:
-    """Check many bundles; the proofs under ``vk`` are checked together with :func:`verify_batch`.
+    """Check many bundles; the proofs are checked with :func:`verify_batch`, one batch per chunk and key.
 
-    One batched check per ``chunk_size`` bundles (one final exponentiation
-    each), with ``progress(n)`` after each chunk of n bundles.
+    One batched check per ``chunk_size`` bundles and trusted key (one final
+    exponentiation each), with ``progress(n)`` after each chunk of n bundles.
     """
+    _require_profile(profile)
     if chunk_size < 1:
         raise ProofError(f"chunk_size must be at least 1, got {chunk_size}")
-    vk_id = verification_key_id(vk)
     checks: list[BundleCheck] = []
     for start in range(0, len(bundles), chunk_size):
         chunk = bundles[start : start + chunk_size]
-        static = [_static_check(bundle, vk, vk_id, rates) for bundle in chunk]
-        batch = [i for i, check in enumerate(static) if check.vk_id]
-        verdicts = verify_batch(
-            vk, [list(chunk[i].public_signals) for i in batch], [chunk[i].proof for i in batch]
-        )
-        valid = dict(zip(batch, verdicts.valid, strict=True))
-        checks += [_with_proof(check, valid.get(i, False)) for i, check in enumerate(static)]
+        static = [_static_check(bundle, profile, allow_untrusted_signer) for bundle in chunk]
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for index, (_, key) in enumerate(static):
+            if key is not None:
+                by_key[key.vk_id].append(index)
+        valid: dict[int, bool] = {}
+        for vk_id, indices in by_key.items():
+            verdicts = verify_batch(
+                profile.keys[vk_id].vk,
+                [list(chunk[i].public_signals) for i in indices],
+                [chunk[i].proof for i in indices],
+            )
+            valid.update(zip(indices, verdicts.valid, strict=True))
+        checks += [with_proof(check, valid.get(i)) for i, (check, _) in enumerate(static)]
         if progress is not None:
             progress(len(chunk))
     return checks

@@ -167,6 +167,7 @@ class AuditAction(str, Enum):
     VERIFIED = "verified"
     KEY_CREATED = "key_created"
     KEY_EXPORTED = "key_exported"
+    TRUSTED = "trusted"  # a trust-profile change: a key, signer, rate table or policy accepted
 
 
 @dataclass(frozen=True)

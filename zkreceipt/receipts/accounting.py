@@ -45,8 +45,7 @@ def sign_invoice(invoice: Invoice, key: AccountingKey) -> Invoice:
     """``invoice`` with an accounting signature by ``key`` (an existing one is replaced)."""
     if not isinstance(key, AccountingKey):
         raise SignatureError(f"accounting key: must be an AccountingKey, got {type(key).__name__}")
-    v, r, s = ecdsa_raw_sign(invoice_digest(invoice), key.secret)
-    signed = replace(invoice, accounting_signature=AccountingSignature(v=v, r=r, s=s))
+    signed = replace(invoice, accounting_signature=sign_personal_message(invoice_signing_bytes(invoice), key))
     if recover_invoice_signer(signed) != key.address:
         raise SignatureError("accounting signature: the new signature does not recover to the signing key")
     logger.info("signed invoice", extra={"invoice_id": invoice.invoice_id, "signer": key.address})
@@ -58,8 +57,19 @@ def recover_invoice_signer(invoice: Invoice) -> str:
     signature = invoice.accounting_signature
     if signature is None:
         raise SignatureError("accounting_signature: the invoice is unsigned")
+    return recover_personal_message_signer(invoice_signing_bytes(invoice), signature)
+
+
+def sign_personal_message(message: bytes, key: AccountingKey) -> AccountingSignature:
+    """The EIP-191 personal-message signature (v, r, s) of ``message`` by ``key`` (what ``personal_sign`` gives)."""
+    v, r, s = ecdsa_raw_sign(personal_message_digest(message), key.secret)
+    return AccountingSignature(v=v, r=r, s=s)
+
+
+def recover_personal_message_signer(message: bytes, signature: AccountingSignature) -> str:
+    """The address whose EIP-191 signature of ``message`` is ``signature``; SignatureError if none is."""
     try:
-        x, y = ecdsa_raw_recover(invoice_digest(invoice), (signature.v, signature.r, signature.s))
+        x, y = ecdsa_raw_recover(personal_message_digest(message), (signature.v, signature.r, signature.s))
     except ValueError:
         raise SignatureError("accounting_signature: r is not the x-coordinate of a curve point") from None
     point = CurvePoint(int(x), int(y))
