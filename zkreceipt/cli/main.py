@@ -111,8 +111,20 @@ def cli(log_level: str, log_file: str | None, database_url: str | None) -> None:
     from .common import start_logging  # runs only for a sub-command, never for --help
 
     if database_url:
-        os.environ["ZKRECEIPT_DATABASE_URL"] = database_url  # every ReceiptStore() of this run opens it
+        # Every ReceiptStore() of this run opens it; restored afterwards, so an in-process caller keeps its own.
+        from ..ledger.store.location import DATABASE_URL_ENVIRONMENT_VARIABLE as variable
+
+        previous = os.environ.get(variable)
+        os.environ[variable] = database_url
+        click.get_current_context().call_on_close(lambda: _restore_environment(variable, previous))
     start_logging(log_level, log_file)
+
+
+def _restore_environment(name: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(name, None)
+    else:
+        os.environ[name] = value
 
 
 def main() -> None:
