@@ -123,16 +123,20 @@ def parse_json(
 
 
 def read_capped_bytes(
-    path: str | os.PathLike[str], max_bytes: int, error: type[ZkReceiptError] = FormatError, what: str = "file"
+    path: str | os.PathLike[str],
+    max_bytes: int,
+    error: type[ZkReceiptError] = FormatError,
+    what: str = "file",
+    access_error: type[ZkReceiptError] | None = None,
 ) -> bytes:
     """The bytes of the file ``path``, read only if it holds at most ``max_bytes``; ``error`` naming it
-    (as ``what``, e.g. "receipt file") otherwise."""
+    (as ``what``, e.g. "receipt file") otherwise, or ``access_error`` (default ``error``) if it cannot be read."""
     source = Path(path)
     try:
         with open(source, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise error(f"{source}: cannot read the {what} ({exc.strerror or exc})") from None
+        raise (access_error or error)(f"{source}: cannot read the {what} ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
         raise error(f"{source}: document larger than the {max_bytes}-byte limit for this file")
     return data

@@ -15,7 +15,6 @@ import os
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import click.testing
@@ -29,7 +28,6 @@ from zkreceipt.field import Fr
 from zkreceipt.formats import R1csFile, write_r1cs, write_wtns
 from zkreceipt.formats.snarkjs_json import (
     MAX_PUBLIC_BYTES,
-    verification_key_to_json,
     write_proof,
     write_public_signals,
     write_verification_key,
@@ -64,17 +62,6 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path / "home"))
     monkeypatch.chdir(tmp_path)
     return tmp_path / "home"
-
-
-@pytest.fixture()
-def py_ecc_recursion_limit() -> Iterator[None]:
-    """The recursion limit py_ecc sets when imported: the C stack overflows before it is reached."""
-    previous = sys.getrecursionlimit()
-    sys.setrecursionlimit(100_000)
-    try:
-        yield
-    finally:
-        sys.setrecursionlimit(previous)
 
 
 def invoke(*args: object) -> click.testing.Result:

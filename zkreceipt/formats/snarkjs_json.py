@@ -58,9 +58,10 @@ def decimal_value(source: str, what: str, entry: Any) -> int:
         return entry
     if not isinstance(entry, str) or not entry.isascii() or not entry.isdigit():
         raise FormatError(f"{where} = {_shown(entry)} is not a non-negative decimal integer")
-    if len(entry.lstrip("0")) > MAX_FIELD_DIGITS:
+    significant = entry.lstrip("0")
+    if len(significant) > MAX_FIELD_DIGITS:
         raise FormatError(f"{where} has {len(entry)} digits, more than any field element")
-    return int(entry)
+    return int(significant or "0")
 
 
 def _shown(value: Any) -> str:

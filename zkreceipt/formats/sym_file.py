@@ -24,6 +24,7 @@ from functools import cached_property
 import numpy as np
 
 from ..errors import FileAccessError, FormatError
+from ..jsonio import read_capped_bytes
 from .binfile import PathLike
 
 #: ``wireId`` of a signal circom eliminated.
@@ -90,7 +91,7 @@ def _parse_id(text: str, what: str, where: str, minimum: int) -> int:
     text = text.strip()
     if not _ID_TEXT.fullmatch(text):
         raise SymFileError(f"{where}: {what} {text[:40]!r} is not an integer")
-    if len(text.lstrip("-0")) > MAX_ID_DIGITS:
+    if len(text) > MAX_ID_DIGITS:
         raise SymFileError(f"{where}: {what} of {len(text)} digits is out of range")
     value = int(text, 10)
     if not minimum <= value <= MAX_ID:
@@ -139,13 +140,7 @@ def parse_sym(text: str, source: str = "<sym>", *, n_wires: int | None = None) -
 
 def read_sym(path: PathLike, *, n_wires: int | None = None) -> SymbolTable:
     """Read and validate a circom ``.sym`` file (see :func:`parse_sym`)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_SYM_BYTES + 1)
-    except OSError as error:
-        raise FileAccessError(f"{path}: cannot read the symbol file ({error.strerror or error})") from None
-    if len(data) > MAX_SYM_BYTES:
-        raise SymFileError(f"{path}: larger than the {MAX_SYM_BYTES}-byte limit for a symbol file")
+    data = read_capped_bytes(path, MAX_SYM_BYTES, SymFileError, "symbol file", access_error=FileAccessError)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -41,12 +41,14 @@ from ..circuits.receipt_policy import (
 )
 from ..errors import FormatError, ZkReceiptError
 from ..formats.snarkjs_json import (
+    MAX_DOCUMENT_BYTES,
     proof_from_json,
     proof_to_json,
     public_signals_from_json,
     public_signals_to_json,
 )
 from ..groth16 import Proof
+from ..jsonio import parse_json
 from ..receipts import RECEIPT_FIELD_ORDER, ReceiptSignature
 
 BUNDLE_FORMAT = "zkreceipt-receipt-proof"
@@ -237,10 +239,5 @@ def bundle_from_json(document: Any) -> ProofBundle:
 
 def bundle_from_text(text: str) -> ProofBundle:
     """Parse bundle JSON text; BundleFormatError if it is not JSON or malformed."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BundleFormatError(
-            f"{_SOURCE}: not valid JSON ({error.msg} at line {error.lineno})"
-        ) from None
+    document = parse_json(text, _SOURCE, max_bytes=MAX_DOCUMENT_BYTES, error=BundleFormatError)
     return bundle_from_json(document)
