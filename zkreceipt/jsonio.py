@@ -94,15 +94,15 @@ def parse_json(
     exactly); ``object_pairs_hook`` as in :func:`json.loads` (an exception it raises
     that is not ``error`` is reported as invalid JSON).
     """
+    if not isinstance(text, (str, bytes, bytearray)):
+        raise error(f"{source}: expected JSON text, got {type(text).__name__}")
     if len(text) > max_bytes:
-        raise error(f"{source}: document larger than the {max_bytes}-byte limit for this file ({len(text)})")
+        raise error(f"{source}: document larger than the {max_bytes}-byte limit for this file (it has {len(text)})")
     if isinstance(text, (bytes, bytearray)):
         try:
             text = bytes(text).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise error(f"{source}: not UTF-8 text (byte {exc.start})") from None
-    if not isinstance(text, str):
-        raise error(f"{source}: expected JSON text, got {type(text).__name__}")
     depth = nesting_depth(text)
     if depth > max_depth:
         raise error(f"{source}: nested {depth} levels deep (at most {max_depth} are accepted)")
