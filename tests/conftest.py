@@ -1,4 +1,4 @@
-"""Fixtures shared by every test folder: a private zkreceipt home per test, a real PostgreSQL server.
+"""Fixtures shared by every test folder: a private zkreceipt home per test, a real PostgreSQL server, py_ecc's recursion limit.
 
 Every test runs with ``$ZKRECEIPT_HOME`` in its own temporary folder and no
 ``$ZKRECEIPT_DATABASE_URL``, so no test writes to the user's home, store or
@@ -20,6 +20,7 @@ import pwd
 import random
 import shutil
 import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator, Sequence
@@ -121,3 +122,14 @@ def postgresql_server() -> Iterator[PostgresqlServer]:
             subprocess.run(_as_user(stop, user), capture_output=True, timeout=60)
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture()
+def py_ecc_recursion_limit() -> Iterator[None]:
+    """The recursion limit py_ecc sets when imported: the C stack overflows before it is reached."""
+    previous = sys.getrecursionlimit()
+    sys.setrecursionlimit(100_000)
+    try:
+        yield
+    finally:
+        sys.setrecursionlimit(previous)

@@ -80,3 +80,10 @@ def test_unreadable_and_binary_files(tmp_path: Path) -> None:
     binary.write_bytes(b"1,1,0,main.\xff\n")
     with pytest.raises(SymFileError, match="not UTF-8 text"):
         read_sym(binary)
+
+
+def test_ids_are_counted_before_int() -> None:
+    """A digit string int() would refuse (over 4,300 digits, leading zeros or not) is out of range, typed."""
+    for wire in ("9" * 5000, "-" + "0" * 5000 + "1", "0" * 5000):
+        with pytest.raises(SymFileError, match="line 1: wireId of 50[0-9]{2} digits is out of range"):
+            parse_sym(f"1,{wire},0,main.a")

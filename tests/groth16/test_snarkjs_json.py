@@ -96,3 +96,15 @@ def test_malformed_json_and_missing_file(tmp_path: Path) -> None:
         sj.read_proof(broken)
     with pytest.raises(FormatError, match="cannot read"):
         sj.read_proof(tmp_path / "absent.json")
+
+
+def test_digits_are_counted_before_int() -> None:
+    """Leading zeros do not count (snarkjs's BigInt accepts them), but never reach int() past its
+    4,300-digit limit; more significant digits than any field element are refused unconverted."""
+    assert sj.public_signals_from_json(["0" * 5000 + "1", "0" * 5000]) == [1, 0]
+    with pytest.raises(FormatError, match="signal 1 has 78 digits, more than any field element"):
+        sj.public_signals_from_json(["1", "1" + "0" * 77])
+    with pytest.raises(FormatError, match="signal 0 has 5000 digits"):
+        sj.public_signals_from_json(["9" * 5000])
+    with pytest.raises(FormatError, match="pi_a: coordinate has 5000 digits"):
+        sj.proof_from_json({"pi_a": ["9" * 5000, "1", "1"], "pi_b": [["1", "0"]] * 3, "pi_c": ["1", "2", "1"]})

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import CircuitFiles
+from interop_files import CircuitFiles
 from tools import snarkjs
 
 from zkreceipt.curve import G1Points

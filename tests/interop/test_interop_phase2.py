@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CircuitFiles, InteropFiles
+from interop_files import CircuitFiles, InteropFiles
 from tools import snarkjs
 
 from zkreceipt.formats import read_r1cs, read_zkey, snarkjs_json, write_zkey

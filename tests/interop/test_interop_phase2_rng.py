@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import InteropFiles
+from interop_files import InteropFiles
 from tools import INTEROP_DIR, snarkjs, tools_available
 
 from zkreceipt.curve import G1Points, G2Points, pairing_check

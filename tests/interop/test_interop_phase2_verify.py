@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from conftest import InteropFiles
+from interop_files import InteropFiles
 from tools import snarkjs
 
 from zkreceipt.curve import G1Points

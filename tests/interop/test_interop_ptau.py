@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 import pytest
-from conftest import PtauFiles
+from interop_files import PtauFiles
 from tools import snarkjs
 
 from zkreceipt.curve import G1Points, G2Points

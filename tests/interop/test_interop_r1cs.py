@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import CircuitFiles, InteropFiles
+from interop_files import CircuitFiles, InteropFiles, require_tools
 from tools import snarkjs
 
 from zkreceipt.field import Fr
@@ -131,6 +131,7 @@ def _square_chain() -> tuple[R1CS, list[int]]:
 
 
 def test_zkreceipt_system_and_witness_pass_snarkjs_wtns_check(tmp_path: Path) -> None:
+    require_tools()
     r1cs, values = _square_chain()
     r1cs_path, wtns_path = tmp_path / "chain.r1cs", tmp_path / "chain.wtns"
     write_r1cs(r1cs_path, R1csFile.from_r1cs(r1cs, n_outputs=1, n_prv_inputs=1))
@@ -148,6 +149,7 @@ def test_zkreceipt_system_and_witness_pass_snarkjs_wtns_check(tmp_path: Path) ->
 
 @pytest.mark.parametrize("n_outputs", [0, 1])
 def test_from_r1cs_splits_public_wires_and_merges_repeated_terms(n_outputs: int, tmp_path: Path) -> None:
+    require_tools()
     r1cs, values = _square_chain()
     path = tmp_path / "chain.r1cs"
     write_r1cs(path, R1csFile.from_r1cs(r1cs, n_outputs=n_outputs))

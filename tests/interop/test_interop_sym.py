@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
-from conftest import CircuitFiles
+from interop_files import CircuitFiles
 
 from zkreceipt.formats import read_r1cs, read_sym, read_wtns
 

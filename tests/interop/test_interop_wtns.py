@@ -7,7 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import CircuitFiles, InteropFiles
+from interop_files import CircuitFiles, InteropFiles
 from tools import snarkjs
 
 from zkreceipt.errors import UnsatisfiedConstraintError

@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import numpy as np
 import pytest
-from conftest import CircuitFiles, InteropFiles
+from interop_files import CircuitFiles, InteropFiles
 from tools import snarkjs
 
 from zkreceipt.curve import G1Points, G2Points

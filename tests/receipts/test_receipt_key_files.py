@@ -89,7 +89,7 @@ def test_loose_permissions_are_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        (b"not json", "not JSON"),
+        (b"not json", "not valid JSON"),
         (b'{"type": "other"}', "not a zkreceipt.ed25519.signing_key file"),
         (b'{"type": "zkreceipt.ed25519.signing_key", "seed": "00"}', "has exactly the fields"),
     ],

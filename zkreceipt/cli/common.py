@@ -1,8 +1,12 @@
-"""What every command shares: exit codes, typed errors → exit code 2, logging, audit records, progress.
+"""What every command shares: exit codes, typed errors → exit code 2, crashes → 3, logging, audit records, progress.
 
 Kept light (click and the error types only): the root group imports it for
 every invocation, including ``--help``; the logging and store modules are
 imported inside the functions that need them.
+
+:func:`run_guarded` is the one place that turns what escapes a command into an
+exit code; the root group runs every command through it, so no command can let
+a traceback out or exit 1 ("invalid") on a crash.
 """
 
 from __future__ import annotations
@@ -11,19 +15,23 @@ import functools
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, NoReturn, TypeVar
 
 import click
 
 from ..errors import ZkReceiptError
 
-#: Exit codes, as documented in the README: valid, invalid (proof or signature), bad input.
+#: Exit codes, as documented in the README: valid, invalid (proof or signature), bad input, internal error.
 EXIT_VALID = 0
 EXIT_INVALID = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL_ERROR = 3
+#: Longest message printed for an error (a message quoting hostile input stays readable).
+MAX_MESSAGE_CHARS = 1000
 
 DAY_SECONDS = 86400
 KERNEL_COMPILATION_NOTICE = "compiling the field kernels (first run only, ~2 min)…"
@@ -34,6 +42,18 @@ T = TypeVar("T")
 _log_file: IO[str] | None = None
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line (line breaks become spaces), cut to :data:`MAX_MESSAGE_CHARS`."""
+    flat = " ".join(text.split("\n")).replace("\r", " ")
+    return flat if len(flat) <= MAX_MESSAGE_CHARS else flat[: MAX_MESSAGE_CHARS - 1] + "…"
+
+
+def exit_bad_input(error: ZkReceiptError) -> NoReturn:
+    """Print a typed zkreceipt error as one line on stderr and exit with code 2."""
+    click.echo(f"error: {one_line(str(error))}", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
 def reports_bad_input(command: F) -> F:
     """Print a typed zkreceipt error as one line on stderr and exit with code 2."""
 
@@ -42,10 +62,32 @@ def reports_bad_input(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except ZkReceiptError as exc:
-            click.echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            exit_bad_input(exc)
 
     return wrapper  # type: ignore[return-value]
+
+
+def run_guarded(invoke: Callable[[], T], *, debug: bool) -> T:
+    """``invoke()`` with what escapes it mapped to an exit code.
+
+    click's own exits and errors (usage errors exit 2, ``--help``), ``SystemExit`` and
+    Ctrl-C pass through. A typed zkreceipt error is bad input: one line, exit 2. Any
+    other exception is a crash: one line ``internal error: …`` and exit 3, with the
+    traceback on stderr only when ``debug`` (``--log-level debug``), so a crash never
+    reads as "invalid" (1).
+    """
+    try:
+        return invoke()
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit, KeyboardInterrupt):
+        raise
+    except ZkReceiptError as exc:
+        exit_bad_input(exc)
+    except Exception as exc:  # noqa: BLE001 - this is the one place that catches everything
+        if debug:
+            click.echo(traceback.format_exc().rstrip(), err=True)
+        hint = "" if debug else " (run with --log-level debug for the traceback)"
+        click.echo(f"internal error: {type(exc).__name__}: {one_line(str(exc))}{hint}", err=True)
+        sys.exit(EXIT_INTERNAL_ERROR)
 
 
 def exit_with_verdict(valid: bool, *, quiet: bool = False) -> None:

@@ -48,6 +48,7 @@ from ..receipts import (
     save_accounting_key,
     sign_invoice,
 )
+from ..receipts.json_input import read_document_file
 from ..ledger.home import zkreceipt_home
 from ..ledger.store import ReceiptStore
 from .bundle_support import (
@@ -84,10 +85,7 @@ def default_accounting_key_path() -> Path:
 
 def read_invoice_file(path: str | Path) -> Invoice:
     """The invoice in the JSON file ``path``; ReceiptError naming the file and field."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise ReceiptError(f"{path}: cannot read the invoice file ({error.strerror})") from None
+    data = read_document_file(path, "invoice file")
     try:
         return parse_invoice(data)
     except ReceiptError as error:

@@ -73,6 +73,12 @@ class LazyGroup(click.Group):
             self.add_command(command, name)
         return command
 
+    def invoke(self, ctx: click.Context) -> object:
+        # Every command runs through the one guard: typed errors exit 2, crashes exit 3.
+        from .common import run_guarded
+
+        return run_guarded(lambda: super(LazyGroup, self).invoke(ctx), debug=ctx.params.get("log_level") == "debug")
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # click would import every command for its short help; the table has it already.
         rows = [(name, COMMANDS[name].short_help) for name in sorted(COMMANDS)]
@@ -104,9 +110,10 @@ class LazyGroup(click.Group):
 def cli(log_level: str, log_file: str | None, database_url: str | None) -> None:
     """Groth16 proofs over BN254 for compute receipts and invoices (snarkjs-compatible).
 
-    Exit codes: 0 valid, 1 invalid proof or signature, 2 bad input. What was
-    signed, proven and verified is appended to the audit log
-    ($ZKRECEIPT_HOME/audit.log); secrets never reach the logs.
+    Exit codes: 0 valid, 1 invalid proof or signature, 2 bad input, 3 internal
+    error (its traceback with --log-level debug). What was signed, proven and
+    verified is appended to the audit log ($ZKRECEIPT_HOME/audit.log); secrets
+    never reach the logs.
     """
     from .common import start_logging  # runs only for a sub-command, never for --help
 

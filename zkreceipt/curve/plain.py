@@ -13,11 +13,18 @@ returns). Plain Jacobian points are ``(X, Y, Z)`` of field elements (ints for G1
 from __future__ import annotations
 
 import secrets
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from py_ecc import optimized_bn128 as ob
+_recursion_limit = sys.getrecursionlimit()
+from py_ecc import optimized_bn128 as ob  # noqa: E402
+
+# Importing py_ecc raises the recursion limit to 100,000, past what the C stack holds:
+# C-level recursion (the JSON decoder on a deeply nested file) would then segfault
+# instead of raising RecursionError. Its functions recurse only ~256 deep.
+sys.setrecursionlimit(_recursion_limit)
 
 from ._params import G1_B, G1_GENERATOR, G2_B, G2_GENERATOR, Q, R, mont_words
 from .points import PointVector

@@ -92,6 +92,14 @@ class SectionSpan:
     size: int
 
 
+def physical_memory_bytes() -> int:
+    """The machine's physical memory in bytes (a large value if the platform cannot tell)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 1 << 50
+
+
 def u32(value: int) -> bytes:
     return _U32.pack(value)
 
@@ -462,6 +470,7 @@ __all__ = [
     "TruncatedFileError",
     "first_not_below",
     "int_bytes",
+    "physical_memory_bytes",
     "u32",
     "u64",
     "write_bin_file",

@@ -13,6 +13,13 @@ Container: :mod:`zkreceipt.formats.binfile`, magic ``"r1cs"``. Sections
 * 3 wire → label map: ``nVars × u64`` (label ids as in the ``.sym`` file); optional.
 * 4, 5: custom gates (PLONK only), rejected: Groth16 cannot prove them.
 
+Counts are bounded before anything is allocated from them: nConstraints and every
+term count by the bytes of section 2, the wire map by nVars × 8 bytes of section 3,
+and nVars and nPublic by what a proving key for the circuit would take in memory
+(:func:`proving_key_bytes`, at most the machine's physical memory), since neither
+needs bytes in the file: a 1 KB file may claim 2^32 wires, and ``groth16 setup``
+would then try to allocate hundreds of GiB.
+
 Wire order: ``[1, outputs…, public inputs…, private inputs…, internal…]``, so
 ``R1CS.n_public = nOutputs + nPubInputs``. circom writes the sections in the order
 2, 1, 3; :attr:`R1csFile.section_order` keeps the order read so a round trip is
@@ -38,11 +45,14 @@ from ..field import FieldVector, Fr
 from ..r1cs import R1CS, SparseMatrix
 from .binfile import (
     FIELD_BYTES,
+    G1_BYTES,
+    G2_BYTES,
     BinFileReader,
     PathLike,
     SectionData,
     TruncatedFileError,
     int_bytes,
+    physical_memory_bytes,
     u32,
     u64,
     write_bin_file,
@@ -80,6 +90,17 @@ MATRIX_NAMES = ("A", "B", "C")
 _LCS = len(MATRIX_NAMES)
 
 _U32 = struct.Struct("<I")
+
+#: Bytes a proving key takes per wire (A, B1, C in G1, B2 in G2, affine) and per
+#: domain point (an H point, and the prover's Fr vectors: A·w, B·w, C·w and two NTT buffers).
+KEY_BYTES_PER_WIRE = 3 * G1_BYTES + G2_BYTES
+KEY_BYTES_PER_DOMAIN_POINT = G1_BYTES + 5 * FIELD_BYTES
+
+
+def proving_key_bytes(n_wires: int, n_constraints: int, n_public: int) -> int:
+    """About how many bytes a Groth16 proving key for this circuit takes in memory."""
+    domain = 1 << max(0, n_constraints + n_public).bit_length()
+    return n_wires * KEY_BYTES_PER_WIRE + domain * KEY_BYTES_PER_DOMAIN_POINT
 
 
 @dataclass(frozen=True)
@@ -165,6 +186,18 @@ def _read_header(reader: BinFileReader) -> R1csHeader:
             f"exceeds the {n_wires - 1} wires after the constant"
         )
     return R1csHeader(n_wires, n_outputs, n_pub_inputs, n_prv_inputs, n_labels, n_constraints)
+
+
+def _check_fits_in_memory(reader: BinFileReader, header: R1csHeader) -> None:
+    """nVars and nPublic need no bytes in the file: bound them by the memory a proving key would take."""
+    needed = proving_key_bytes(header.n_wires, header.n_constraints, header.n_public)
+    memory = physical_memory_bytes()
+    if needed > memory:
+        raise reader.error(
+            f"nVars = {header.n_wires}, nConstraints = {header.n_constraints}, {header.n_public} public wires: "
+            f"a proving key would take {needed / 2**30:.1f} GiB, more than this machine's {memory / 2**30:.1f} GiB",
+            R1csSection.HEADER,
+        )
 
 
 def _lc_name(k: int) -> str:
@@ -256,6 +289,7 @@ def read_r1cs(path: PathLike) -> R1csFile:
                 raise reader.error("custom gates are PLONK-only and cannot be proved with Groth16", gates)
         header = _read_header(reader)
         a, b, c = _read_constraints(reader, header)
+        _check_fits_in_memory(reader, header)
         wire_to_label = _read_wire_map(reader, header)
         order = reader.section_order
     r1cs = R1CS(header.n_wires, header.n_public, a, b, c)

@@ -11,23 +11,32 @@
 
 This is what ``snarkjs r1cs print`` and ``wtns debug`` read to name wires. The file is
 untrusted: every line is checked and a bad one raises :class:`SymFileError` naming the line.
+Files over :data:`MAX_SYM_BYTES` are refused unread, and an id's digits are counted
+before ``int()`` (at most :data:`MAX_ID_DIGITS`).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import Path
 
 import numpy as np
 
 from ..errors import FileAccessError, FormatError
+from ..jsonio import read_capped_bytes
 from .binfile import PathLike
 
 #: ``wireId`` of a signal circom eliminated.
 ELIMINATED = -1
 #: Largest id accepted (ids are held as int64; circom's are u32/u64 counts far below this).
 MAX_ID = (1 << 63) - 1
+#: Digits counted before ``int()``: a longer id is out of range without being converted.
+MAX_ID_DIGITS = 40
+#: Largest .sym file read: ~50 bytes a signal, so ~5 million signals (circom's largest
+#: circuits have fewer), which parse into ~2 GB of Python objects at most.
+MAX_SYM_BYTES = 256 * 1024 * 1024
+_ID_TEXT = re.compile(r"-?[0-9]+")
 
 
 class SymFileError(FormatError):
@@ -79,10 +88,12 @@ class SymbolTable:
 
 
 def _parse_id(text: str, what: str, where: str, minimum: int) -> int:
-    try:
-        value = int(text, 10)
-    except ValueError:
-        raise SymFileError(f"{where}: {what} {text!r} is not an integer") from None
+    text = text.strip()
+    if not _ID_TEXT.fullmatch(text):
+        raise SymFileError(f"{where}: {what} {text[:40]!r} is not an integer")
+    if len(text) > MAX_ID_DIGITS:
+        raise SymFileError(f"{where}: {what} of {len(text)} digits is out of range")
+    value = int(text, 10)
     if not minimum <= value <= MAX_ID:
         raise SymFileError(f"{where}: {what} {value} is out of range")
     return value
@@ -129,10 +140,7 @@ def parse_sym(text: str, source: str = "<sym>", *, n_wires: int | None = None) -
 
 def read_sym(path: PathLike, *, n_wires: int | None = None) -> SymbolTable:
     """Read and validate a circom ``.sym`` file (see :func:`parse_sym`)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise FileAccessError(f"{path}: cannot read the symbol file ({error.strerror or error})") from None
+    data = read_capped_bytes(path, MAX_SYM_BYTES, SymFileError, "symbol file", access_error=FileAccessError)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

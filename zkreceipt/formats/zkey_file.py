@@ -22,7 +22,7 @@ Container: :mod:`zkreceipt.formats.binfile`, magic ``"zkey"``. Sections (writers
 ====  ============  =================================================================
 
 Points are affine, each Fq coordinate 32 bytes little-endian **Montgomery** ("LEM"),
-G2 as x.c0‖x.c1‖y.c0‖y.c1; infinity is all zeros. Coefficient values are stored
+G2 as x.c0‖x.c1‖y.c0‖y.c1; infinity is all zeros (refused for α, β, γ, δ and IC). Coefficient values are stored
 "double Montgomery": the integer v·R² mod r (R = 2^256), i.e. the Montgomery form of
 v·R; :class:`ZkeyCoefficients` holds the plain coefficients v.
 
@@ -56,6 +56,7 @@ from .binfile import (
     G1_BYTES,
     G2_BYTES,
     BinFileReader,
+    InvalidPointError,
     P,
     PathLike,
     SectionCursor,
@@ -378,15 +379,25 @@ def _read_groth_header(reader: BinFileReader) -> ZkeyHeader:
         n_vars,
         n_public,
         domain_size,
-        alpha1=cur.g1(1, "alpha1"),
-        beta1=cur.g1(1, "beta1"),
-        beta2=cur.g2(1, "beta2"),
-        gamma2=cur.g2(1, "gamma2"),
-        delta1=cur.g1(1, "delta1"),
-        delta2=cur.g2(1, "delta2"),
+        alpha1=_finite(cur, cur.g1(1, "alpha1"), "alpha1"),
+        beta1=_finite(cur, cur.g1(1, "beta1"), "beta1"),
+        beta2=_finite(cur, cur.g2(1, "beta2"), "beta2"),
+        gamma2=_finite(cur, cur.g2(1, "gamma2"), "gamma2"),
+        delta1=_finite(cur, cur.g1(1, "delta1"), "delta1"),
+        delta2=_finite(cur, cur.g2(1, "delta2"), "delta2"),
     )
     cur.expect_end()
     return header
+
+
+def _finite(cur: SectionCursor, points: P, what: str) -> P:
+    """``points`` if none is the point at infinity: α, β, γ, δ and IC never are, and a key with
+    γ = δ = ∞ would accept a forged proof (A = α, B = β) for any public signals."""
+    infinity = points.is_infinity()
+    if infinity.any():
+        where = f" point {int(infinity.argmax())}" if len(points) > 1 else ""
+        raise cur.error(f"{what}{where} is the point at infinity", InvalidPointError)
+    return points
 
 
 def _read_coefficients(reader: BinFileReader, h: ZkeyHeader) -> ZkeyCoefficients:
@@ -437,11 +448,11 @@ def _check_consistency_rows(cur: SectionCursor, coefficients: ZkeyCoefficients, 
         raise cur.error(f"{n_constraints} constraints + {tail} public rows exceed domainSize = {h.domain_size}")
 
 
-def _read_points(reader: BinFileReader, section: ZkeySection, cls: type[P], count: int) -> P:
+def _read_points(reader: BinFileReader, section: ZkeySection, cls: type[P], count: int, finite: bool = False) -> P:
     cur = reader.cursor(section)
     points = cur.points(cls, count, SECTION_NAMES[section])
     cur.expect_end()
-    return points
+    return _finite(cur, points, SECTION_NAMES[section]) if finite else points
 
 
 def _parse_contribution_params(cur: SectionCursor, index: int, params: bytes) -> str | None:
@@ -511,7 +522,7 @@ def read_zkey(path: PathLike) -> Groth16Zkey:
         n_private = h.n_vars - h.n_public - 1
         zkey = Groth16Zkey(
             h,
-            ic=_read_points(reader, ZkeySection.IC, G1Points, h.n_public + 1),
+            ic=_read_points(reader, ZkeySection.IC, G1Points, h.n_public + 1, finite=True),
             coefficients=_read_coefficients(reader, h),
             a_query=_read_points(reader, ZkeySection.POINTS_A, G1Points, h.n_vars),
             b1_query=_read_points(reader, ZkeySection.POINTS_B1, G1Points, h.n_vars),

@@ -37,6 +37,7 @@ from typing import Any
 from ..circuits.receipt_policy import POLICY_INPUT_NAMES, ReceiptDisclosure, ReceiptPolicy
 from ..errors import FormatError, ZkReceiptError
 from ..formats.snarkjs_json import (
+    MAX_DOCUMENT_BYTES,
     proof_from_json,
     proof_to_json,
     public_signals_from_json,
@@ -46,6 +47,7 @@ from ..groth16 import Proof
 from ..receipts import RECEIPT_FIELD_ORDER
 from .attestation import Attestation, statement_bytes
 from .identity import RECEIPT_FAMILY, CircuitIdentity, receipt_identity
+from ..jsonio import parse_json
 
 BUNDLE_FORMAT = "zkreceipt-receipt-proof"
 BUNDLE_VERSION = 2
@@ -241,8 +243,5 @@ def bundle_from_json(document: Any) -> ProofBundle:
 
 def bundle_from_text(text: str) -> ProofBundle:
     """Parse bundle JSON text; BundleFormatError if it is not JSON or malformed."""
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise BundleFormatError(f"{_SOURCE}: not valid JSON ({error.msg} at line {error.lineno})") from None
+    document = parse_json(text, _SOURCE, max_bytes=MAX_DOCUMENT_BYTES, error=BundleFormatError)
     return bundle_from_json(document)

@@ -6,9 +6,11 @@ ethers' ``signMessage`` over those bytes produces the same signature::
 
     digest = keccak256(b"\\x19Ethereum Signed Message:\\n" + str(len(message)) + message)
 
-Signatures are low-s (EIP-2) with ``v`` = 27 or 28; verification recovers the
-signer's address from (v, r, s) and compares it with the expected one.
-Nonces are deterministic (py_ecc's HMAC-SHA256 derivation, in the manner of RFC 6979).
+Signing, and recovering the signer's public key, are libsecp256k1's (through
+coincurve): constant time in the key, nonces by RFC 6979 (so a signature is a
+function of key and message, the same ethers computes), signatures low-s (EIP-2)
+with ``v`` = 27 or 28. Verification recovers the signer's address from (v, r, s)
+and compares it with the expected one.
 """
 
 from __future__ import annotations
@@ -16,19 +18,21 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from py_ecc.secp256k1.secp256k1 import ecdsa_raw_recover, ecdsa_raw_sign
+from coincurve import PublicKey
 
 from ..errors import SignatureError
+from ..keccak import keccak256
 from .canonical import invoice_signing_bytes
 from .fixed_point import GAS_DECIMALS, fixed_to_text
 from .invoice import AccountingSignature, Invoice
-from ..keccak import keccak256
 from .outcome import CheckOutcome
-from .secp256k1_keys import AccountingKey, CurvePoint, address_of, normalize_address
+from .secp256k1_keys import AccountingKey, address_of, normalize_address
 
 logger = logging.getLogger(__name__)
 
 PERSONAL_MESSAGE_PREFIX = b"\x19Ethereum Signed Message:\n"
+#: v = recovery id + 27 (the pre-EIP-155 convention personal messages keep).
+V_OFFSET = 27
 
 
 def personal_message_digest(message: bytes) -> bytes:
@@ -41,11 +45,44 @@ def invoice_digest(invoice: Invoice) -> bytes:
     return personal_message_digest(invoice_signing_bytes(invoice))
 
 
-def sign_invoice(invoice: Invoice, key: AccountingKey) -> Invoice:
-    """``invoice`` with an accounting signature by ``key`` (an existing one is replaced)."""
+def sign_digest(digest: bytes, key: AccountingKey) -> AccountingSignature:
+    """The recoverable signature (v, r, s) of a 32-byte ``digest`` by ``key`` (RFC 6979, low s)."""
     if not isinstance(key, AccountingKey):
         raise SignatureError(f"accounting key: must be an AccountingKey, got {type(key).__name__}")
-    signed = replace(invoice, accounting_signature=sign_personal_message(invoice_signing_bytes(invoice), key))
+    signature = key.private_key.sign_recoverable(digest, hasher=None)  # r ‖ s ‖ recovery id
+    return AccountingSignature(
+        v=V_OFFSET + signature[64],
+        r=int.from_bytes(signature[:32], "big"),
+        s=int.from_bytes(signature[32:64], "big"),
+    )
+
+
+def recover_digest_signer(digest: bytes, signature: AccountingSignature) -> str:
+    """The address whose key made ``signature`` over ``digest``; SignatureError if none can have."""
+    encoded = signature.r.to_bytes(32, "big") + signature.s.to_bytes(32, "big") + bytes((signature.v - V_OFFSET,))
+    try:
+        public_key = PublicKey.from_signature_and_message(encoded, digest, hasher=None)
+    except ValueError:
+        raise SignatureError(
+            "accounting_signature: recovers to no public key "
+            "(r is not the x-coordinate of a curve point, or the key would be the point at infinity)"
+        ) from None
+    return address_of(public_key)
+
+
+def sign_personal_message(message: bytes, key: AccountingKey) -> AccountingSignature:
+    """``key``'s EIP-191 signature of ``message`` (as ethers' ``signMessage``)."""
+    return sign_digest(personal_message_digest(message), key)
+
+
+def recover_personal_message_signer(message: bytes, signature: AccountingSignature) -> str:
+    """The address that signed the EIP-191 ``message`` (as ethers' ``verifyMessage``)."""
+    return recover_digest_signer(personal_message_digest(message), signature)
+
+
+def sign_invoice(invoice: Invoice, key: AccountingKey) -> Invoice:
+    """``invoice`` with an accounting signature by ``key`` (an existing one is replaced)."""
+    signed = replace(invoice, accounting_signature=sign_digest(invoice_digest(invoice), key))
     if recover_invoice_signer(signed) != key.address:
         raise SignatureError("accounting signature: the new signature does not recover to the signing key")
     logger.info("signed invoice", extra={"invoice_id": invoice.invoice_id, "signer": key.address})
@@ -57,25 +94,7 @@ def recover_invoice_signer(invoice: Invoice) -> str:
     signature = invoice.accounting_signature
     if signature is None:
         raise SignatureError("accounting_signature: the invoice is unsigned")
-    return recover_personal_message_signer(invoice_signing_bytes(invoice), signature)
-
-
-def sign_personal_message(message: bytes, key: AccountingKey) -> AccountingSignature:
-    """The EIP-191 personal-message signature (v, r, s) of ``message`` by ``key`` (what ``personal_sign`` gives)."""
-    v, r, s = ecdsa_raw_sign(personal_message_digest(message), key.secret)
-    return AccountingSignature(v=v, r=r, s=s)
-
-
-def recover_personal_message_signer(message: bytes, signature: AccountingSignature) -> str:
-    """The address whose EIP-191 signature of ``message`` is ``signature``; SignatureError if none is."""
-    try:
-        x, y = ecdsa_raw_recover(personal_message_digest(message), (signature.v, signature.r, signature.s))
-    except ValueError:
-        raise SignatureError("accounting_signature: r is not the x-coordinate of a curve point") from None
-    point = CurvePoint(int(x), int(y))
-    if not point.is_on_curve() or (point.x, point.y) == (0, 0):
-        raise SignatureError("accounting_signature: recovers to no valid public key")
-    return address_of(point)
+    return recover_digest_signer(invoice_digest(invoice), signature)
 
 
 def verify_invoice(invoice: Invoice, expected_address: str) -> bool:

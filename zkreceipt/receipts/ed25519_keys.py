@@ -27,7 +27,8 @@ from nacl.signing import SigningKey, VerifyKey
 
 from ..errors import SignatureError
 from .errors import KeyFileError
-from .files import read_private_file, write_file_atomically
+from ..jsonio import read_capped_bytes
+from .files import MAX_KEY_FILE_BYTES, parse_key_json, read_private_file, write_file_atomically
 from .receipt import KEY_ID_HEX_CHARS, KEY_ID_PATTERN
 
 SIGNING_KEY_FILE_TYPE = "zkreceipt.ed25519.signing_key"
@@ -80,10 +81,7 @@ def save_verify_key(public_key: PublicKeyLike, path: str | Path, *, overwrite: b
 
 
 def _read_key_document(path: Path, data: bytes, file_type: str, fields: tuple[str, ...]) -> dict[str, Any]:
-    try:
-        document = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise KeyFileError(f"{path}: not a zkreceipt key file (not JSON)") from None
+    document = parse_key_json(path, data)
     if not isinstance(document, dict) or document.get("type") != file_type:
         raise KeyFileError(f"{path}: not a {file_type} file")
     if set(document) != {"type", *fields}:
@@ -114,10 +112,7 @@ def load_signing_key(path: str | Path) -> SigningKey:
 def load_verify_key(path: str | Path) -> VerifyKey:
     """The public key in a public key file; KeyFileError if it is malformed."""
     source = Path(path)
-    try:
-        data = source.read_bytes()[: 1 << 16]
-    except OSError as error:
-        raise KeyFileError(f"{source}: cannot read the key file ({error.strerror})") from None
+    data = read_capped_bytes(source, MAX_KEY_FILE_BYTES, KeyFileError, "key file")
     document = _read_key_document(source, data, VERIFY_KEY_FILE_TYPE, ("key_id", "public_key"))
     try:
         verify_key = VerifyKey(bytes.fromhex(document["public_key"]))

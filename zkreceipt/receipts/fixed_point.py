@@ -58,9 +58,10 @@ _MAX_INTEGER_DIGITS = 80
 
 
 def _shown(value: Decimal) -> str:
-    """``value`` in plain notation for messages (scientific only for extreme exponents)."""
+    """``value`` in plain notation for messages (scientific only for extreme exponents), cut to 60 characters."""
     exponent = value.as_tuple().exponent
-    return f"{value:f}" if isinstance(exponent, int) and abs(exponent) <= _MAX_INTEGER_DIGITS else str(value)
+    text = f"{value:f}" if isinstance(exponent, int) and abs(exponent) <= _MAX_INTEGER_DIGITS else str(value)
+    return text if len(text) <= 60 else f"{text[:40]}… ({len(text)} characters)"
 
 
 def decimal_to_fixed(field: str, value: Decimal, decimals: int) -> int:
@@ -68,27 +69,29 @@ def decimal_to_fixed(field: str, value: Decimal, decimals: int) -> int:
 
     No rounding context is involved: the digits and exponent of ``value`` are
     used directly, so arbitrarily long decimals convert exactly or are refused.
-    Bounds are checked elsewhere (:func:`require_uint`), but a value with more
-    than 80 integer digits is refused here as too large.
+    Bounds are checked elsewhere (:func:`require_uint`, but a value with more
+    than 80 integer digits is refused here as too large. Digits and exponent are
+    checked before any ``int()`` or power of ten, so neither a long digit string
+    (``int()`` refuses more than 4,300 digits) nor an exponent such as 1e-999999999
+    (a power of ten with a billion digits) costs more than reading the text.
     """
     if not value.is_finite():
-        raise ReceiptError(f"{field}: {value} is not a finite decimal")
+        raise ReceiptError(f"{field}: {_shown(value)} is not a finite decimal")
     sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
-    coefficient = int("".join(map(str, digits)))
-    shift = exponent + decimals
-    if coefficient and len(digits) + shift > _MAX_INTEGER_DIGITS:
+    text = "".join(map(str, digits))
+    significant = text.rstrip("0")
+    if not significant:
+        return 0
+    shift = exponent + len(text) - len(significant) + decimals  # of the last significant digit
+    if shift < 0:
+        raise ReceiptError(
+            f"{field}: {_shown(value)} has more than {decimals} decimal places; "
+            f"the fixed-point scale is 10^-{decimals} and values are never rounded"
+        )
+    if len(significant.lstrip("0")) + shift > _MAX_INTEGER_DIGITS:
         raise ReceiptError(f"{field}: {_shown(value)} is too large")
-    magnitude: int
-    if shift >= 0:
-        magnitude = coefficient * 10**shift
-    else:
-        magnitude, dropped = divmod(coefficient, 10**-shift)
-        if dropped:
-            raise ReceiptError(
-                f"{field}: {_shown(value)} has more than {decimals} decimal places; "
-                f"the fixed-point scale is 10^-{decimals} and values are never rounded"
-            )
+    magnitude = int(significant) * 10**shift
     return -magnitude if sign else magnitude
 
 

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
-from py_ecc.secp256k1.secp256k1 import N as SECP256K1_ORDER
-
 from ..errors import ReceiptError
 from .fixed_point import (
     AMOUNT_BITS,
@@ -29,6 +27,7 @@ from .fixed_point import (
     TRANSFER_BYTES_BITS,
     fixed_to_decimal,
 )
+from .secp256k1_keys import SECP256K1_ORDER
 from .validation import require_text, require_uint
 
 MAX_LINE_ITEMS = 64

@@ -1,30 +1,29 @@
 """Reading untrusted JSON documents exactly: decimals as Decimal (never float), strict fields.
 
 A document may be given as JSON text (str), bytes (UTF-8) or an already-parsed
-mapping. Parsing refuses duplicate keys, NaN/Infinity and documents over
-``MAX_DOCUMENT_BYTES``. A mapping built in Python may hold ints, Decimals and
-decimal strings, but not floats (a float is already rounded).
+mapping. Parsing (:func:`zkreceipt.jsonio.parse_json`) refuses duplicate keys,
+NaN/Infinity, documents over ``MAX_DOCUMENT_BYTES``, nesting deeper than
+:data:`~zkreceipt.jsonio.MAX_JSON_DEPTH` and over-long numbers. A mapping built in
+Python may hold ints, Decimals and decimal strings, but not floats (a float is
+already rounded).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Collection, Mapping
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ..errors import ReceiptError
+from ..jsonio import parse_json, read_capped_bytes
 from .fixed_point import decimal_to_fixed
 
 JsonSource = str | bytes | bytearray | Mapping[str, Any]
 
 MAX_DOCUMENT_BYTES = 1 << 20
 _DECIMAL_TEXT = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number")
 
 
 def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -40,29 +39,25 @@ def load_document(source: JsonSource, what: str) -> Mapping[str, Any]:
     """The top-level JSON object of ``source``; ReceiptError naming ``what`` if it is not one."""
     if isinstance(source, Mapping):
         return source
-    if isinstance(source, (bytes, bytearray)):
-        if len(source) > MAX_DOCUMENT_BYTES:
-            raise ReceiptError(f"{what}: document larger than {MAX_DOCUMENT_BYTES} bytes")
-        try:
-            source = bytes(source).decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise ReceiptError(f"{what}: not UTF-8 text ({error})") from None
-    if not isinstance(source, str):
+    if not isinstance(source, (str, bytes, bytearray)):
         raise ReceiptError(f"{what}: expected JSON text, bytes or a mapping, got {type(source).__name__}")
-    if len(source) > MAX_DOCUMENT_BYTES:
-        raise ReceiptError(f"{what}: document larger than {MAX_DOCUMENT_BYTES} characters")
-    try:
-        document = json.loads(
-            source,
-            parse_float=Decimal,
-            parse_constant=_refuse_constant,
-            object_pairs_hook=_refuse_duplicates,
-        )
-    except (ValueError, RecursionError) as error:
-        raise ReceiptError(f"{what}: not valid JSON ({error})") from None
+    document = parse_json(
+        source,
+        what,
+        max_bytes=MAX_DOCUMENT_BYTES,
+        error=ReceiptError,
+        parse_float=Decimal,
+        object_pairs_hook=_refuse_duplicates,
+    )
     if not isinstance(document, dict):
         raise ReceiptError(f"{what}: the document must be a JSON object, got {_json_type(document)}")
     return document
+
+
+def read_document_file(path: str | Path, what: str) -> bytes:
+    """The bytes of a receipt, invoice or rate-table file (at most ``MAX_DOCUMENT_BYTES``);
+    ReceiptError naming it (as ``what``, e.g. "receipt file") if it cannot be read."""
+    return read_capped_bytes(path, MAX_DOCUMENT_BYTES, ReceiptError, what)
 
 
 def _json_type(value: object) -> str:

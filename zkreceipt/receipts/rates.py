@@ -19,7 +19,7 @@ from types import MappingProxyType
 from ..errors import ReceiptError
 from .errors import UnknownModelError
 from .fixed_point import RATE_BITS, TOKEN_DECIMALS, TOKEN_SCALE, fixed_to_decimal, fixed_to_text
-from .json_input import FieldReader, JsonSource, load_document
+from .json_input import FieldReader, JsonSource, load_document, read_document_file
 from .validation import require_text, require_uint
 
 RATES_ENVIRONMENT_VARIABLE = "ZKRECEIPT_RATES"
@@ -90,10 +90,7 @@ def parse_rate_table(source: JsonSource) -> RateTable:
 
 def load_rate_table(path: str | Path) -> RateTable:
     """The rate table in the JSON file ``path``; ReceiptError naming the file on any problem."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise ReceiptError(f"{path}: cannot read the rate table ({error.strerror})") from None
+    data = read_document_file(path, "rate table")
     try:
         return parse_rate_table(data)
     except ReceiptError as error:

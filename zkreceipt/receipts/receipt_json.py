@@ -16,7 +16,7 @@ from typing import Any
 
 from ..errors import ReceiptError
 from .fixed_point import TOKEN_DECIMALS, UNITS_DECIMALS, fixed_to_text
-from .json_input import FieldReader, JsonSource, load_document
+from .json_input import FieldReader, JsonSource, load_document, read_document_file
 from .receipt import Receipt, ReceiptSignature
 
 RECEIPT_TEXT_FIELDS = ("receipt_id", "job_id", "provider", "client", "unit_type", "model")
@@ -46,10 +46,7 @@ def _parse_signature(reader: FieldReader) -> ReceiptSignature:
 
 def read_receipt_file(path: str | Path) -> Receipt:
     """Parse the receipt stored in the file ``path``; errors name the file."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise ReceiptError(f"{path}: cannot read the receipt file ({error.strerror})") from None
+    data = read_document_file(path, "receipt file")
     try:
         return parse_receipt(data)
     except ReceiptError as error:

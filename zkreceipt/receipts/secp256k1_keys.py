@@ -6,9 +6,8 @@ Private key file (mode 0600, atomic)::
 
     {"type": "zkreceipt.secp256k1.accounting_key", "address": "0x…", "secret": "<64 hex>"}
 
-The curve arithmetic is py_ecc's (plain Python, not constant-time): fine for
-accounting signatures made on a machine the signer controls, not for a
-signing service exposed to timing measurements.
+The curve arithmetic is libsecp256k1's (through coincurve): constant time in the
+secret key, and validated public keys.
 """
 
 from __future__ import annotations
@@ -19,29 +18,19 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from py_ecc.secp256k1.secp256k1 import A, B, N, P, privtopub
+from coincurve import PrivateKey, PublicKey
 
 from ..errors import SignatureError
-from .errors import KeyFileError
-from .files import read_private_file, write_file_atomically
 from ..keccak import keccak256
+from .errors import KeyFileError
+from .files import parse_key_json, read_private_file, write_file_atomically
 
 ACCOUNTING_KEY_FILE_TYPE = "zkreceipt.secp256k1.accounting_key"
 SECRET_BYTES = 32
+#: n, the order of secp256k1's group (SEC 2, section 2.4.1).
+SECP256K1_ORDER = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 _ADDRESS_PATTERN = re.compile(r"0x[0-9a-fA-F]{40}")
 _SECRET_PATTERN = re.compile(r"[0-9a-f]{64}")
-
-
-@dataclass(frozen=True)
-class CurvePoint:
-    """An affine point of secp256k1."""
-
-    x: int
-    y: int
-
-    def is_on_curve(self) -> bool:
-        """Whether the coordinates are in range and satisfy y² = x³ + 7."""
-        return 0 <= self.x < P and 0 <= self.y < P and (self.y * self.y - self.x**3 - A * self.x - B) % P == 0
 
 
 def checksum_address(address_bytes: bytes) -> str:
@@ -51,9 +40,9 @@ def checksum_address(address_bytes: bytes) -> str:
     return "0x" + "".join(c.upper() if c.isalpha() and int(h, 16) >= 8 else c for c, h in zip(lower, digest))
 
 
-def address_of(point: CurvePoint) -> str:
-    """The Ethereum address of a public key point (EIP-55 checksummed)."""
-    encoded = point.x.to_bytes(32, "big") + point.y.to_bytes(32, "big")
+def address_of(public_key: PublicKey) -> str:
+    """The Ethereum address of a public key (EIP-55 checksummed)."""
+    encoded = public_key.format(compressed=False)[1:]  # x ‖ y after the 0x04 prefix
     return checksum_address(keccak256(encoded)[-20:])
 
 
@@ -77,19 +66,23 @@ class AccountingKey:
     def __post_init__(self) -> None:
         if not isinstance(self.secret, bytes) or len(self.secret) != SECRET_BYTES:
             raise SignatureError(f"accounting key: must be {SECRET_BYTES} bytes")
-        if not 1 <= int.from_bytes(self.secret, "big") < N:
+        if not 1 <= int.from_bytes(self.secret, "big") < SECP256K1_ORDER:
             raise SignatureError("accounting key: must be in [1, n) for the secp256k1 order n")
 
     @property
-    def public_point(self) -> CurvePoint:
+    def private_key(self) -> PrivateKey:
+        """The key as libsecp256k1 uses it."""
+        return PrivateKey(self.secret)
+
+    @property
+    def public_key(self) -> PublicKey:
         """The public key point."""
-        x, y = privtopub(self.secret)
-        return CurvePoint(int(x), int(y))
+        return self.private_key.public_key
 
     @property
     def address(self) -> str:
         """The signer's Ethereum address."""
-        return address_of(self.public_point)
+        return address_of(self.public_key)
 
     def __repr__(self) -> str:
         return f"AccountingKey(address={self.address})"
@@ -97,7 +90,7 @@ class AccountingKey:
 
 def generate_accounting_key() -> AccountingKey:
     """A new accounting key, uniform in [1, n), from ``secrets``."""
-    return AccountingKey((secrets.randbelow(N - 1) + 1).to_bytes(SECRET_BYTES, "big"))
+    return AccountingKey((secrets.randbelow(SECP256K1_ORDER - 1) + 1).to_bytes(SECRET_BYTES, "big"))
 
 
 def save_accounting_key(key: AccountingKey, path: str | Path, *, overwrite: bool = False) -> Path:
@@ -109,10 +102,7 @@ def save_accounting_key(key: AccountingKey, path: str | Path, *, overwrite: bool
 def load_accounting_key(path: str | Path) -> AccountingKey:
     """The key in an accounting key file; KeyFileError if malformed, mismatched, or readable by others."""
     source = Path(path)
-    try:
-        document = json.loads(read_private_file(source).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise KeyFileError(f"{source}: not a zkreceipt key file (not JSON)") from None
+    document = parse_key_json(source, read_private_file(source))
     if not isinstance(document, dict) or document.get("type") != ACCOUNTING_KEY_FILE_TYPE:
         raise KeyFileError(f"{source}: not a {ACCOUNTING_KEY_FILE_TYPE} file")
     if set(document) != {"type", "address", "secret"}:
