@@ -252,12 +252,10 @@ def build_corpus(directory: Path) -> dict[str, Path]:
     """Write one valid seed per reader into ``directory``; {reader name: seed path}."""
     from zkreceipt.circuit import compile_circuit
     from zkreceipt.circuits.mul_chain import MulChain
-    from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
     from zkreceipt.formats import R1csFile, write_r1cs, write_wtns
     from zkreceipt.formats.snarkjs_json import write_proof, write_public_signals, write_verification_key
     from zkreceipt.formats.zkey_keys import write_proving_key
     from zkreceipt.groth16 import prove, setup_development
-    from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
     from zkreceipt.receipts import generate_signing_key, save_signing_key, save_verify_key
     from zkreceipt.receipts.example_files import example_path
 
@@ -285,13 +283,16 @@ def build_corpus(directory: Path) -> dict[str, Path]:
     save_verify_key(signing_key.verify_key, directory / "verify_key.json", overwrite=True)
 
     keys = directory / "receipt_keys"
-    save_receipt_keys(setup_receipt_keys(PRICE_AND_MODEL), keys)
-    _invoke(home, "prove", directory / "receipt.json", "--keys-dir", keys, "--out", directory / "bundle.json")
+    signed_receipt = directory / "receipt.signed.json"
+    _invoke(home, "keygen")  # the home's provider key, trusted by its profile
+    _invoke(home, "sign", directory / "receipt.json", "--out", signed_receipt)
+    _invoke(home, "setup", "--keys-dir", keys)  # trusted too
+    _invoke(home, "prove", signed_receipt, "--keys-dir", keys, "--out", directory / "bundle.json")
     _invoke(home, "invoice", "keygen", "--out", directory / "accounting_key.json")
     signed = directory / "invoice.signed.json"
     _invoke(home, "invoice", "sign", directory / "invoice.json", "--key", directory / "accounting_key.json", "--out", signed)
     _invoke(home, "invoice", "setup", "--kind", "function")
-    _invoke(home, "invoice", "prove", signed, "--out", directory / "invoice_bundle.json")
+    _invoke(home, "invoice", "prove", signed, "--accounting-key", directory / "accounting_key.json", "--out", directory / "invoice_bundle.json")
 
     seeds = {name: directory / reader.seed for name, reader in READERS.items()}
     for name, path in seeds.items():

@@ -152,7 +152,7 @@ def test_keys_with_a_point_at_infinity_are_refused(vk, profile, tmp_path, change
 
     document["keys"][0]["verification_key"] = verification_key_to_json(bad)
     (tmp_path / "trust.json").write_text(json.dumps(document))
-    with pytest.raises(TrustProfileError, match=f"keys\\[0\\]: verification key: {name}"):
+    with pytest.raises(TrustProfileError, match=f"keys\\[0\\]: verification_key: {name} is the point at infinity"):
         load_trust_profile(tmp_path / "trust.json")
 
 
