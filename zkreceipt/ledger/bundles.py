@@ -13,9 +13,13 @@ The bundle format is described in :mod:`zkreceipt.ledger.bundle_format`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from .bundle_format import (
     TEXT_FIELDS,
@@ -28,12 +32,13 @@ from .bundle_format import (
 )
 from .keys import setup_receipt_keys, verification_key_id
 from ..circuits.rate_table import rate_table_root
+from ..circuits.receipt import compile_receipt_circuit
 from ..circuits.receipt_policy import (
     POLICY_INPUT_NAMES,
     ReceiptDisclosure,
     ReceiptPolicy,
 )
-from ..errors import ProofError, SignatureError
+from ..errors import ProofError, SignatureError, ZkReceiptError
 from ..groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
 from ..groth16.batch_verifier import verify_batch
 from ..groth16.prover import default_chunk_size
@@ -74,10 +79,11 @@ __all__ = [
 
 @dataclass(frozen=True)
 class ProvenReceipt:
-    """A bundle and the salt of its commitment (private: store it, never publish or log it)."""
+    """A bundle and the salt of its commitment (private: store it, never publish or log it), and its receipt."""
 
     bundle: ProofBundle
     salt: int = field(repr=False)
+    receipt: Receipt | None = field(default=None, repr=False, compare=False)
 
 
 def _check_signer(receipt: Receipt, trusted_keys: TrustedKeys | None) -> None:
@@ -125,7 +131,7 @@ def _proven(
         signature=receipt.signature,
     )
     logger.info("proved receipt", extra={"receipt_id": receipt.receipt_id, "job_id": receipt.job_id})
-    return ProvenReceipt(bundle, salt)
+    return ProvenReceipt(bundle, salt, receipt)
 
 
 def prove_receipt(
@@ -161,6 +167,9 @@ def prove_receipts(
     on_proven: Callable[[ProvenReceipt], None] | None = None,
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    client: Any = None,
+    key_file: str | Path | None = None,
+    on_failed: Callable[[Receipt, ZkReceiptError], None] | None = None,
 ) -> list[ProvenReceipt]:
     """Prove many receipts under one proving key with :func:`groth16.prove_batch` (fresh salts).
 
@@ -170,7 +179,14 @@ def prove_receipts(
     Receipts are proven chunk by chunk (``chunk_size`` proofs, default the
     prover's); as a chunk finishes, ``on_proven`` is called for each of its
     receipts in order (write and store it there: a later failure loses nothing
-    already handed over) and ``progress(n)`` reports the n proofs done.
+    already handed over) and ``progress(n)`` reports the n receipts done.
+
+    With a Dask ``client`` (extra ``zkreceipt[cluster]``) the chunks are proven
+    on its workers (see :mod:`zkreceipt.cluster`; ``key_file``: the proving-key
+    file the workers read, else the key is sent to them) and handed over in
+    completion order; bundles are still built here. A receipt a worker could
+    not prove goes to ``on_failed(receipt, error)`` and the batch goes on
+    (without ``on_failed`` its error is raised).
     """
     receipts = list(receipts)
     policies = [policy] * len(receipts) if isinstance(policy, ReceiptPolicy) else list(policy)
@@ -182,19 +198,36 @@ def prove_receipts(
         _check_signer(receipt, trusted_keys)
         statements.append(_statement_for_key(receipt, proving_key, item_policy, rates, salt))
     vk_id = verification_key_id(proving_key.vk)
-    size = chunk_size or default_chunk_size(proving_key)
+    if client is None:
+        chunks = _proofs_here(proving_key, statements, chunk_size or default_chunk_size(proving_key))
+    else:
+        from ..cluster import prove_statements_on  # Dask is imported only for a cluster batch
+
+        circuit = functools.partial(compile_receipt_circuit, policies[0].disclosure) if policies else None
+        chunks = prove_statements_on(client, proving_key, statements, circuit, chunk_size=chunk_size, key_file=key_file)
     proven: list[ProvenReceipt] = []
-    for start in range(0, len(receipts), size):
-        chunk = range(start, min(start + size, len(receipts)))
-        proofs = prove_batch(proving_key, [statements[i].solve().values for i in chunk])
-        for i, proof in zip(chunk, proofs, strict=True):
-            item = _proven(receipts[i], statements[i], policies[i], proof, vk_id, salts[i])
-            proven.append(item)
-            if on_proven is not None:
-                on_proven(item)
-        if progress is not None:
-            progress(len(chunk))
+    with contextlib.closing(chunks):
+        for chunk in chunks:
+            for i, outcome in chunk:
+                if isinstance(outcome, ZkReceiptError):
+                    if on_failed is None:
+                        raise outcome
+                    on_failed(receipts[i], outcome)
+                    continue
+                item = _proven(receipts[i], statements[i], policies[i], outcome, vk_id, salts[i])
+                proven.append(item)
+                if on_proven is not None:
+                    on_proven(item)
+            if progress is not None:
+                progress(len(chunk))
     return proven
+
+
+def _proofs_here(pk: ProvingKey, statements: Sequence[Statement], size: int) -> Iterator[list[tuple[int, Proof]]]:
+    """[(index, proof), …] per chunk of ``size`` statements, proven in this process."""
+    for start in range(0, len(statements), size):
+        chunk = range(start, min(start + size, len(statements)))
+        yield list(zip(chunk, prove_batch(pk, [statements[i].solve().values for i in chunk]), strict=True))
 
 
 def expected_signal_names(disclosure: ReceiptDisclosure) -> tuple[str, ...]:
