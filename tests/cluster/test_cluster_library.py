@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import os
+import signal
+from functools import partial
+
+import dask
 import pytest
 from conftest import POLICY, make_receipts
 
+from zkreceipt.circuits.receipt import compile_receipt_circuit
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
-from zkreceipt.cluster import ChunkReport, ClusterError, KeyLoadError, key_loads, prove_statements_on
+from zkreceipt.cluster import (
+    ChunkError,
+    ChunkReport,
+    ClusterError,
+    KeyLoadError,
+    key_loads,
+    open_client,
+    prove_statements_on,
+)
 from zkreceipt.groth16.batch_verifier import verify_batch
 from zkreceipt.ledger.bundles import prove_receipts, verify_bundles
 from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
 from zkreceipt.ledger.statements import receipt_statement
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, new_salt, receipt_commitment
-
-from functools import partial
-from zkreceipt.circuits.receipt import compile_receipt_circuit
 
 
 def test_a_batch_on_two_worker_processes_proves_every_receipt_once(cluster, keys):
@@ -72,3 +83,31 @@ def test_a_key_file_with_another_key_stops_the_batch(cluster, keys, tmp_path):
     with pytest.raises(KeyLoadError, match="missing.zkey"):
         prove_receipts(make_receipts(2, "missing"), keys.pk, POLICY, DEFAULT_RATE_TABLE, client=cluster.client,
                        key_file=tmp_path / "missing.zkey")
+
+
+def test_a_chunk_lost_with_its_workers_fails_its_receipts_and_the_rest_go_on(keys):
+    """With no failure allowed, a worker killed mid-chunk loses that chunk (KilledWorker) instead of a rerun:
+    its receipts are reported, every other receipt is proven, none twice and none silently dropped."""
+    receipts = make_receipts(16, "lost")
+    proven, failed, killed = [], [], {}
+
+    def kill_after_the_first_chunk(item):  # type: ignore[no-untyped-def]
+        proven.append(item)
+        if not killed:
+            processing = client.processing()
+            address = max(processing, key=lambda a: len(processing[a]))
+            killed.update(address=address, chunks=set(processing[address]))
+            os.kill(client.run(os.getpid)[address], signal.SIGKILL)
+
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), open_client(local_workers=2) as client:
+        prove_receipts(
+            receipts, keys.pk, POLICY, DEFAULT_RATE_TABLE, client=client, key_file=keys.paths.proving_key,
+            chunk_size=2, on_proven=kill_after_the_first_chunk, on_failed=lambda r, e: failed.append((r, e)),
+        )
+    assert killed["chunks"] and failed
+    assert all(isinstance(error, ChunkError) and "lost: the workers running chunk" in str(error) for _, error in failed)
+    lost_chunks = {int(chunk.rsplit("-", 1)[1]) for chunk in killed["chunks"]}
+    assert {int(r.receipt_id.split("-")[1]) // 2 for r, _ in failed} <= lost_chunks
+    proven_ids = [p.receipt.receipt_id for p in proven]
+    assert sorted(proven_ids + [r.receipt_id for r, _ in failed]) == sorted(r.receipt_id for r in receipts)
+    assert all(check.ok for check in verify_bundles([p.bundle for p in proven], keys.pk.vk, rates=DEFAULT_RATE_TABLE))

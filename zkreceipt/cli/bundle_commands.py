@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from ..ledger.keys import ReceiptKeyPaths, load_receipt_proving_key
+from ..errors import ZkReceiptError
+from ..ledger.keys import ReceiptKeyPaths, load_receipt_proving_key, verification_key_id
 from ..ledger.bundles import (
     ProvenReceipt,
     prove_receipt,
@@ -26,7 +27,7 @@ from ..circuits.receipt import compile_receipt_circuit
 from ..circuits.receipt_policy import PRICE_AND_MODEL
 from ..fileio import write_file_atomically
 from ..formats.solidity import write_solidity_verifier
-from ..receipts import active_rate_table, read_receipt_file
+from ..receipts import Receipt, active_rate_table, read_receipt_file
 from ..ledger.logs import log_context
 from ..ledger.store import ReceiptStore
 from .bundle_support import (
@@ -45,7 +46,8 @@ from .bundle_support import (
     save_bundle,
     store_proven,
 )
-from .common import EXIT_INVALID, EXIT_VALID, progress_bar, reports_bad_input, run_stage
+from .batch_support import dask_client, proven_receipt_ids, rate_progress_bar
+from .common import EXIT_BAD_INPUT, EXIT_INVALID, EXIT_VALID, progress_bar, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
 rates_option = click.option(
@@ -166,8 +168,25 @@ def verify_command(
     type=click.IntRange(min=1),
     default=BATCH_CHUNK_SIZE,
     show_default=True,
-    help="proofs per batched chunk: bundles are written and stored after each chunk",
+    help="proofs per batched chunk (per task on a cluster): bundles are written and stored after each chunk",
 )
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="prove on this running Dask cluster (extra zkreceipt[cluster]); its workers read the key from --keys-dir",
+)
+@click.option(
+    "--cluster",
+    "local_cluster",
+    metavar="local[:N]",
+    help="prove on a local Dask cluster of N single-threaded worker processes (default: one per core) for this run",
+)
+@click.option(
+    "--send-key",
+    is_flag=True,
+    help="send the proving key to each worker once instead of having the workers read it from --keys-dir",
+)
+@click.option("--reprove", is_flag=True, help="prove receipts again that already have a bundle under this key")
 @click.option("--json", "as_json", is_flag=True, help="JSON summary on stdout")
 @reports_bad_input
 def prove_batch_command(
@@ -177,26 +196,37 @@ def prove_batch_command(
     rates: str | None,
     policy_bounds: tuple[int | None, int | None, int, int],
     chunk_size: int,
+    scheduler: str | None,
+    local_cluster: str | None,
+    send_key: bool,
+    reprove: bool,
     as_json: bool,
 ) -> None:
     """Prove many receipts at once (batched MSMs); bundles go to OUT_DIR/RECEIPT.bundle.json.
 
-    Every receipt is checked before the first proof (all or nothing on bad
-    input). Bundles are written and stored chunk by chunk, and each line
-    "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk and in the
-    store, so an interruption loses nothing already printed (--json prints the
-    list at the end).
+    In this process, or on Dask workers (--scheduler, --cluster). Every receipt
+    is checked before the first proof (all or nothing on bad input); receipts
+    that already have a bundle under this key are skipped (--reprove proves
+    them again). Bundles are written and stored as their chunk comes back, and
+    each line "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk
+    and in the store, so an interruption loses nothing already printed and a
+    second run resumes (--json prints the list at the end). A receipt a worker
+    cannot prove is reported on stderr and the rest go on (exit 2 at the end).
     """
     table = active_rate_table(rates)
     receipts = [read_receipt_file(path) for path in receipt_files]
     policies = [policy_for(receipt, policy_bounds) for receipt in receipts]
     targets = [Path(out_dir) / f"{Path(path).stem}.bundle.json" for path in receipt_files]
+    key_path = ReceiptKeyPaths.under(keys_dir).proving_key
     pk = load_receipt_proving_key(keys_dir)
+    index_of = {receipt.receipt_id: index for index, receipt in enumerate(receipts)}
     written: list[dict[str, str]] = []
+    failed: list[str] = []
 
     def keep(proven: ProvenReceipt) -> None:
-        # Called as each chunk finishes: the bundle is on disk and in the store before it is reported.
-        index = len(written)
+        # Called as each chunk comes back: the bundle is on disk and in the store before it is reported.
+        assert proven.receipt is not None
+        index = index_of[proven.receipt.receipt_id]
         receipt, target = receipts[index], targets[index]
         save_bundle(target, proven)
         store_proven(store, receipt, proven)
@@ -205,13 +235,35 @@ def prove_batch_command(
         if not as_json:
             click.echo(f"{receipt.receipt_id}: {target}")
 
+    def report(receipt: Receipt, error: ZkReceiptError) -> None:
+        failed.append(receipt.receipt_id)
+        click.echo(f"error: {receipt_files[index_of[receipt.receipt_id]]}: {receipt.receipt_id}: {error}", err=True)
+
     with ReceiptStore() as store:
         check_batch(receipt_files, receipts, policies, targets, table, store)
+        done = set() if reprove else proven_receipt_ids(store, verification_key_id(pk.vk), list(index_of))
+        todo = [i for i, receipt in enumerate(receipts) if receipt.receipt_id not in done]
+        if done:
+            click.echo(f"skipping {len(done)} receipts already proven under this key (--reprove proves them again)", err=True)
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        with progress_bar(len(receipts), "proving") as advance:
-            prove_receipts(receipts, pk, policies, table, on_proven=keep, chunk_size=chunk_size, progress=advance)
+        with dask_client(scheduler, local_cluster) as client, rate_progress_bar(len(todo), "proving") as advance:
+            prove_receipts(  # a cluster is started even for nothing to do: a bad --scheduler is found at once
+                [receipts[i] for i in todo],
+                pk,
+                [policies[i] for i in todo],
+                table,
+                on_proven=keep,
+                on_failed=report,
+                chunk_size=chunk_size,
+                progress=advance,
+                client=client,
+                key_file=None if send_key else key_path,
+            )
     if as_json:
         click.echo(json.dumps(written, indent=1))
+    if failed:
+        click.echo(f"{len(failed)} of {len(todo)} receipts not proven", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @click.command("verify-batch")

@@ -44,7 +44,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None) 
                     threads_per_worker=1,
                     processes=True,
                     host="127.0.0.1",
-                    dashboard_address=None,
+                    dashboard_address="127.0.0.1:0",
                     silence_logs=logging.ERROR,
                     env=WORKER_ENVIRONMENT,
                 )
