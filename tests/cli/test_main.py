@@ -75,7 +75,7 @@ def test_workflow_writes_json_logs_and_audit_events_without_secrets(
     run("sign", "r.json")
     run("prove", "r.signed.json", "--keys-dir", keys_dir, "--salt-out", "salt.txt")
     run("verify", "bundle.json", "--keys-dir", keys_dir)
-    run("prove-batch", "r.signed.json", "r2.json", "--keys-dir", keys_dir, "--out-dir", "out")
+    run("prove-batch", "r.signed.json", "r2.json", "--keys-dir", keys_dir, "--out-dir", "out", "--reprove")
     run("verify-batch", "out/r.signed.bundle.json", "out/r2.bundle.json", "--keys-dir", keys_dir)
 
     events = AuditLog(home / "audit.log").events()
