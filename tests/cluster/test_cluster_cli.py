@@ -161,6 +161,7 @@ def test_an_interrupted_run_resumes_where_it_stopped(app, keys, home, tmp_path, 
         (("--cluster", "remote"), "local:N"),
         (("--cluster", "local", "--scheduler", "tcp://127.0.0.1:1"), "not both"),
         (("--scheduler", "tcp://127.0.0.1:9"), "tcp://127.0.0.1:9: cannot reach the Dask scheduler"),
+        (("--scheduler", "http://127.0.0.1:9"), "http://127.0.0.1:9: not a Dask scheduler address"),
     ],
 )
 def test_bad_cluster_options_are_bad_input(app, keys, home, tmp_path, monkeypatch, options, message):

@@ -62,7 +62,7 @@ Outcome = Proof | ChunkError
 
 @dataclass(frozen=True)
 class ChunkReport:
-    """What one chunk cost: ``worker_seconds`` by phase on the worker ("key", "solve", "prove");
+    """What one chunk cost: ``worker_seconds`` by phase on the worker ("key", "solve", "prove", and "cpu");
     ``round_trip`` from submission to answer (includes waiting in the queue); ``client`` the
     client's time to decode and verify; ``request_bytes``/``answer_bytes`` pickled sizes."""
 

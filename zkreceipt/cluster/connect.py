@@ -56,5 +56,7 @@ def open_client(scheduler: str | None = None, local_workers: int | None = None) 
             client = stack.enter_context(Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False))
         except (OSError, TimeoutError) as error:
             raise ClusterError(f"{address}: cannot reach the Dask scheduler ({error})") from None
+        except (ValueError, AssertionError) as error:  # what distributed raises for a malformed address
+            raise ClusterError(f"{address}: not a Dask scheduler address such as tcp://HOST:8786 ({error})") from None
         yield client
 

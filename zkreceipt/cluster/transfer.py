@@ -84,7 +84,7 @@ class ProofChunk:
     arrays (not validated here: the client's batch verification validates every
     point). ``failures``: (position, "ErrorType: message"). ``key``: the
     fingerprint of the key the worker proved with. ``worker``: its address; ``seconds``: its
-    time per phase ("key", "solve", "prove").
+    wall time per phase ("key", "solve", "prove") and its process's CPU time ("cpu").
     """
 
     key: str

@@ -32,7 +32,7 @@ def worker_address() -> str:
 
 def prove_chunk(key: KeyFile | SentKey, chunk: StatementChunk, tables: bool = False) -> ProofChunk:
     """Proofs of ``chunk``'s statements under ``key``; ``tables``: use (and keep) the key's fixed-base tables."""
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     loaded = worker_key(key)
     compiled = chunk.circuit()
     keyed = time.perf_counter()
@@ -46,5 +46,5 @@ def prove_chunk(key: KeyFile | SentKey, chunk: StatementChunk, tables: bool = Fa
     solved = time.perf_counter()
     proofs = prove_batch(loaded.pk, witnesses, tables=True if tables else None) if witnesses else []
     proven = time.perf_counter()
-    seconds = {"key": keyed - started, "solve": solved - keyed, "prove": proven - solved}
+    seconds = {"key": keyed - started, "solve": solved - keyed, "prove": proven - solved, "cpu": time.process_time() - cpu}
     return ProofChunk.of(loaded.fingerprint, worker_address(), positions, proofs, failures, seconds)
