@@ -19,7 +19,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .bundle_format import (
     TEXT_FIELDS,
@@ -52,6 +52,9 @@ from ..receipts import (
 )
 from ..receipts.ed25519_signing import TrustedKeys
 from .statements import Statement, receipt_statement
+
+if TYPE_CHECKING:
+    from distributed import Client  # the optional extra zkreceipt[cluster]
 
 logger = logging.getLogger(__name__)
 
@@ -167,7 +170,7 @@ def prove_receipts(
     on_proven: Callable[[ProvenReceipt], None] | None = None,
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
-    client: Any = None,
+    client: Client | None = None,
     key_file: str | Path | None = None,
     on_failed: Callable[[Receipt, ZkReceiptError], None] | None = None,
 ) -> list[ProvenReceipt]:
