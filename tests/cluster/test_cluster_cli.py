@@ -14,7 +14,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import write_receipt_files
+from cluster_helpers import write_receipt_files
 
 from zkreceipt.cli import bundle_commands
 from zkreceipt.cli.bundle_commands import prove_batch_command, verify_batch_command

@@ -9,7 +9,7 @@ from functools import partial
 
 import dask
 import pytest
-from conftest import POLICY, make_receipts
+from cluster_helpers import POLICY, make_receipts
 
 from zkreceipt.circuits.receipt import compile_receipt_circuit
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
