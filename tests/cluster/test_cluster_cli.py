@@ -7,6 +7,7 @@ import dataclasses
 import json
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -169,3 +170,13 @@ def test_bad_cluster_options_are_bad_input(app, keys, home, tmp_path, monkeypatc
     result = prove_batch(app, keys, write_receipt_files(tmp_path / "receipts", 1, "opt"), *options)
     assert result.exit_code == 2 and message in result.stderr, result.output
     assert bundles_in_store(["opt-0"]) == {"opt-0": 0}
+
+
+def test_without_dask_the_cluster_options_say_what_to_install(app, keys, home, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as if the extra were not installed
+    monkeypatch.delitem(sys.modules, "zkreceipt.cluster")
+    files = write_receipt_files(tmp_path / "receipts", 1, "nodask")
+    result = prove_batch(app, keys, files, "--cluster", "local:1")
+    assert result.exit_code == 2 and "pip install 'zkreceipt[cluster]'" in result.stderr, result.output
+    in_process = prove_batch(app, keys, files)
+    assert in_process.exit_code == 0 and reported(in_process) == ["nodask-0"]
