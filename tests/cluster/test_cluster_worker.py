@@ -13,7 +13,9 @@ from zkreceipt.circuits.receipt import compile_receipt_circuit
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
 from zkreceipt.cluster import KeyFile, KeyLoadError, SentKey, StatementChunk, key_fingerprint, key_loads, prove_chunk
 from zkreceipt.errors import ProofError
+from zkreceipt.cluster.worker_keys import worker_key
 from zkreceipt.groth16 import verify
+from zkreceipt.groth16.prover_bases import prover_bases
 from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
 from zkreceipt.ledger.statements import receipt_statement
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, new_salt
@@ -72,3 +74,13 @@ def test_an_answer_with_missing_points_is_malformed(keys):
     answer = prove_chunk(SentKey(keys.pk, "k"), StatementChunk.of(CIRCUIT, statements(2, "short")))
     with pytest.raises(ProofError, match="2 positions"):
         dataclasses.replace(answer, b=answer.b[:1]).proofs()
+
+
+def test_the_key_and_its_tables_stay_warm_across_tasks(keys, tmp_path):
+    path = shutil.copy(keys.paths.proving_key, tmp_path / "receipt.zkey")
+    prove_chunk(KeyFile.of(path), StatementChunk.of(CIRCUIT, statements(1, "warm1")), tables=True)
+    loaded = worker_key(KeyFile.of(path))
+    tables = prover_bases(loaded.pk)  # without asking: whatever the key already has
+    assert tables.a.table is not None and tables.h.table is not None
+    prove_chunk(KeyFile.of(path), StatementChunk.of(CIRCUIT, statements(2, "warm2")), tables=True)
+    assert worker_key(KeyFile.of(path)).pk is loaded.pk and prover_bases(loaded.pk) is tables
