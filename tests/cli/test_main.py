@@ -77,7 +77,7 @@ def test_workflow_writes_json_logs_and_audit_events_without_secrets(
     vk_id = run("trust", "add-key", keys_dir / "receipt" / "verification_key.json").strip()
     run("prove", "r.signed.json", "--keys-dir", keys_dir, "--salt-out", "salt.txt")
     run("verify", "bundle.json")
-    run("prove-batch", "r.signed.json", "r2.signed.json", "--keys-dir", keys_dir, "--out-dir", "out")
+    run("prove-batch", "r.signed.json", "r2.signed.json", "--keys-dir", keys_dir, "--out-dir", "out", "--reprove")
     run("verify-batch", "out/r.signed.bundle.json", "out/r2.signed.bundle.json")
 
     events = AuditLog(home / "audit.log").events()

@@ -16,14 +16,16 @@ from pathlib import Path
 
 import click
 
+from ..errors import ZkReceiptError
 from ..circuits.constraint_counts import circuit_sizes, markdown_table
 from ..circuits.receipt import compile_receipt_circuit
 from ..circuits.receipt_policy import PRICE_AND_MODEL
 from ..fileio import write_file_atomically
 from ..formats.solidity import write_solidity_verifier
 from ..ledger.bundles import ProvenReceipt, prove_receipt, prove_receipts, verify_bundle, verify_bundles
-from ..ledger.identity import receipt_identity
+from ..ledger.identity import receipt_identity, verification_key_id
 from ..ledger.keys import ReceiptKeyPaths, check_pair_free, load_receipt_key_pair
+from ..receipts import Receipt
 from ..ledger.logs import log_context
 from ..ledger.store import ReceiptStore
 from ..ledger.trust import load_trust_profile
@@ -49,7 +51,8 @@ from .bundle_support import (
     store_proven,
     trust_option,
 )
-from .common import progress_bar, reports_bad_input, run_stage
+from .batch_support import dask_client, rate_progress_bar
+from .common import EXIT_BAD_INPUT, progress_bar, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
 rates_option = click.option(
@@ -181,8 +184,25 @@ def verify_command(
     type=click.IntRange(min=1),
     default=BATCH_CHUNK_SIZE,
     show_default=True,
-    help="proofs per batched chunk: bundles are written and stored after each chunk",
+    help="proofs per batched chunk (per task on a cluster): bundles are written and stored after each chunk",
 )
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    help="prove on this running Dask cluster (extra zkreceipt[cluster]); its workers read the key from --keys-dir",
+)
+@click.option(
+    "--cluster",
+    "local_cluster",
+    metavar="local[:N]",
+    help="prove on a local Dask cluster of N single-threaded worker processes (default: one per core) for this run",
+)
+@click.option(
+    "--send-key",
+    is_flag=True,
+    help="send the proving key to each worker once instead of having the workers read it from --keys-dir",
+)
+@click.option("--reprove", is_flag=True, help="prove receipts again that already have a bundle under this key")
 @click.option("--json", "as_json", is_flag=True, help="JSON summary on stdout")
 @reports_bad_input
 def prove_batch_command(
@@ -194,16 +214,24 @@ def prove_batch_command(
     trust: str | None,
     policy_bounds: tuple[int | None, int | None, int, int],
     chunk_size: int,
+    scheduler: str | None,
+    local_cluster: str | None,
+    send_key: bool,
+    reprove: bool,
     as_json: bool,
 ) -> None:
     """Prove many receipts at once (batched MSMs); bundles go to OUT_DIR/RECEIPT.bundle.json.
 
-    Every receipt is checked before the first proof, its signature under the
-    trust profile included (all or nothing on bad input); each bundle is
-    attested with the provider's signing key. Bundles are written and stored chunk by chunk, and each line
-    "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk and in the
-    store, so an interruption loses nothing already printed (--json prints the
-    list at the end).
+    In this process, or on Dask workers (--scheduler, --cluster). Every receipt
+    is checked before the first proof, its signature under the trust profile
+    included (all or nothing on bad input); each bundle is attested with the
+    provider's signing key. Receipts
+    that already have a bundle under this key are skipped (--reprove proves
+    them again). Bundles are written and stored as their chunk comes back, and
+    each line "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk
+    and in the store, so an interruption loses nothing already printed and a
+    second run resumes (--json prints the list at the end). A receipt a worker
+    cannot prove is reported on stderr and the rest go on (exit 2 at the end).
     """
     table = active_rate_table(rates)
     receipts = [read_receipt_file(path) for path in receipt_files]
@@ -211,12 +239,16 @@ def prove_batch_command(
     targets = [Path(out_dir) / f"{Path(path).stem}.bundle.json" for path in receipt_files]
     keyring = load_trust_profile(trust).receipt_keyring()
     key = load_provider_signing_key(signing_key)
+    key_path = ReceiptKeyPaths.under(keys_dir).proving_key
     pk = load_receipt_key_pair(keys_dir)
+    index_of = {receipt.receipt_id: index for index, receipt in enumerate(receipts)}
     written: list[dict[str, str]] = []
+    failed: list[str] = []
 
     def keep(proven: ProvenReceipt) -> None:
-        # Called as each chunk finishes: the bundle is on disk and in the store before it is reported.
-        index = len(written)
+        # Called as each chunk comes back: the bundle is on disk and in the store before it is reported.
+        assert proven.receipt is not None
+        index = index_of[proven.receipt.receipt_id]
         receipt, target = receipts[index], targets[index]
         save_bundle(target, proven)
         store_proven(store, receipt, proven)
@@ -225,23 +257,38 @@ def prove_batch_command(
         if not as_json:
             click.echo(f"{receipt.receipt_id}: {target}")
 
+    def report(receipt: Receipt, error: ZkReceiptError) -> None:
+        failed.append(receipt.receipt_id)
+        click.echo(f"error: {receipt_files[index_of[receipt.receipt_id]]}: {receipt.receipt_id}: {error}", err=True)
+
     with ReceiptStore() as store:
         check_batch(receipt_files, receipts, policies, targets, table, store, keyring)
+        vk_id = verification_key_id(pk.vk, receipt_identity(PRICE_AND_MODEL))
+        done = set() if reprove else store.proven_receipt_ids(vk_id, list(index_of))
+        todo = [i for i, receipt in enumerate(receipts) if receipt.receipt_id not in done]
+        if done:
+            click.echo(f"skipping {len(done)} receipts already proven under this key (--reprove proves them again)", err=True)
         Path(out_dir).mkdir(parents=True, exist_ok=True)
-        with progress_bar(len(receipts), "proving") as advance:
-            prove_receipts(
-                receipts,
+        with dask_client(scheduler, local_cluster) as client, rate_progress_bar(len(todo), "proving") as advance:
+            prove_receipts(  # a cluster is started even for nothing to do: a bad --scheduler is found at once
+                [receipts[i] for i in todo],
                 pk,
-                policies,
+                [policies[i] for i in todo],
                 table,
                 trusted_keys=keyring,
                 signing_key=key,
                 on_proven=keep,
+                on_failed=report,
                 chunk_size=chunk_size,
                 progress=advance,
+                client=client,
+                key_file=None if send_key else key_path,
             )
     if as_json:
         click.echo(json.dumps(written, indent=1))
+    if failed:
+        click.echo(f"{len(failed)} of {len(todo)} receipts not proven", err=True)
+        sys.exit(EXIT_BAD_INPUT)
 
 
 @click.command("verify-batch")

@@ -29,16 +29,19 @@ The bundle format is described in :mod:`zkreceipt.ledger.bundle_format`.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from nacl.signing import SigningKey
 
 from ..circuits.receipt_policy import POLICY_INPUT_NAMES, ReceiptDisclosure, ReceiptPolicy
-from ..errors import ProofError, SignatureError
+from ..errors import ProofError, SignatureError, ZkReceiptError
 from ..groth16 import Proof, ProvingKey, prove, prove_batch, verify
 from ..groth16.batch_verifier import verify_batch
 from ..groth16.prover import default_chunk_size
@@ -57,8 +60,12 @@ from .bundle_format import (
 )
 from .identity import RECEIPT_FAMILY, CircuitIdentity, receipt_identity, receipt_signal_names, verification_key_id
 from .keys import setup_receipt_keys
+from ..circuits.receipt import compile_receipt_circuit
 from .statements import Statement, receipt_statement
 from .trust import TrustedKey, TrustProfile
+
+if TYPE_CHECKING:
+    from distributed import Client  # the optional extra zkreceipt[cluster]
 
 logger = logging.getLogger(__name__)
 
@@ -89,10 +96,11 @@ expected_signal_names = receipt_signal_names
 
 @dataclass(frozen=True)
 class ProvenReceipt:
-    """A bundle and the salt of its commitment (private: store it, never publish or log it)."""
+    """A bundle and the salt of its commitment (private: store it, never publish or log it), and its receipt."""
 
     bundle: ProofBundle
     salt: int = field(repr=False)
+    receipt: Receipt | None = field(default=None, repr=False, compare=False)
 
 
 # --- proving -------------------------------------------------------------------------------------
@@ -147,7 +155,7 @@ def _proven(
     )
     bundle = replace(bundle, attestation=attest(statement_of(bundle), signing_key))
     logger.info("proved receipt", extra={"receipt_id": receipt.receipt_id, "job_id": receipt.job_id})
-    return ProvenReceipt(bundle, salt)
+    return ProvenReceipt(bundle, salt, receipt)
 
 
 def _check_prover_inputs(proving_key: ProvingKey, signing_key: SigningKey) -> None:
@@ -195,6 +203,9 @@ def prove_receipts(
     on_proven: Callable[[ProvenReceipt], None] | None = None,
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
+    client: Client | None = None,
+    key_file: str | Path | None = None,
+    on_failed: Callable[[Receipt, ZkReceiptError], None] | None = None,
 ) -> list[ProvenReceipt]:
     """Prove many receipts under one proving key with :func:`groth16.prove_batch` (fresh salts).
 
@@ -204,7 +215,14 @@ def prove_receipts(
     Receipts are proven chunk by chunk (``chunk_size`` proofs, default the
     prover's); as a chunk finishes, ``on_proven`` is called for each of its
     receipts in order (write and store it there: a later failure loses nothing
-    already handed over) and ``progress(n)`` reports the n proofs done.
+    already handed over) and ``progress(n)`` reports the n receipts done.
+
+    With a Dask ``client`` (extra ``zkreceipt[cluster]``) the chunks are proven
+    on its workers (see :mod:`zkreceipt.cluster`; ``key_file``: the proving-key
+    file the workers read, else the key is sent to them) and handed over in
+    completion order; bundles are still built here. A receipt a worker could
+    not prove goes to ``on_failed(receipt, error)`` and the batch goes on
+    (without ``on_failed`` its error is raised).
     """
     _check_prover_inputs(proving_key, signing_key)
     receipts = list(receipts)
@@ -219,19 +237,37 @@ def prove_receipts(
         check_receipt_signer(receipt, trusted_keys)
         statements.append(_statement_for_key(receipt, proving_key, item_policy, rates, salt))
     vk_id = verification_key_id(proving_key.vk, receipt_identity(policies[0].disclosure)) if policies else ""
-    size = chunk_size or default_chunk_size(proving_key)
+    if client is None:
+        chunks = _proofs_here(proving_key, statements, chunk_size or default_chunk_size(proving_key))
+    else:
+        from ..cluster import prove_statements_on  # Dask is imported only for a cluster batch
+
+        circuit = functools.partial(compile_receipt_circuit, policies[0].disclosure) if policies else None
+        chunks = prove_statements_on(client, proving_key, statements, circuit, chunk_size=chunk_size, key_file=key_file)
     proven: list[ProvenReceipt] = []
-    for start in range(0, len(receipts), size):
-        chunk = range(start, min(start + size, len(receipts)))
-        proofs = prove_batch(proving_key, [statements[i].solve().values for i in chunk])
-        for i, proof in zip(chunk, proofs, strict=True):
-            item = _proven(receipts[i], statements[i], policies[i], proof, vk_id, salts[i], signing_key)
-            proven.append(item)
-            if on_proven is not None:
-                on_proven(item)
-        if progress is not None:
-            progress(len(chunk))
+    with contextlib.closing(chunks):
+        for chunk in chunks:
+            for i, outcome in chunk:
+                if isinstance(outcome, ZkReceiptError):
+                    if on_failed is None:
+                        raise outcome
+                    on_failed(receipts[i], outcome)
+                    continue
+                item = _proven(receipts[i], statements[i], policies[i], outcome, vk_id, salts[i], signing_key)
+                proven.append(item)
+                if on_proven is not None:
+                    on_proven(item)
+            if progress is not None:
+                progress(len(chunk))
     return proven
+
+
+def _proofs_here(pk: ProvingKey, statements: Sequence[Statement], size: int) -> Iterator[list[tuple[int, Proof]]]:
+    """[(index, proof), …] per chunk of ``size`` statements, proven in this process."""
+    for start in range(0, len(statements), size):
+        chunk = range(start, min(start + size, len(statements)))
+        yield list(zip(chunk, prove_batch(pk, [statements[i].solve().values for i in chunk]), strict=True))
+
 
 
 # --- verifying -----------------------------------------------------------------------------------
