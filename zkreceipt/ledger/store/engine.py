@@ -91,11 +91,19 @@ def ensure_schema(engine: Engine, location: StoreLocation, busy_timeout: float) 
     """Create or migrate the schema when needed; a store already at :data:`SCHEMA_VERSION` is only read."""
     with translate_errors(location, "cannot open the store", busy_timeout):
         with engine.connect() as connection:
-            version = read_version(connection, location.display)
+            try:
+                version: int | None = read_version(connection, location.display)
+            except StoreError:
+                if engine.dialect.name != "postgresql":
+                    raise  # a foreign SQLite file is refused untouched
+                # Unlocked, its reads can straddle another process's schema creation (READ COMMITTED):
+                # decide under the migration lock below, where the state is settled.
+                version = None
             connection.rollback()
         if version == SCHEMA_VERSION:
             return
-        refuse_newer(version, location.display)
+        if version is not None:
+            refuse_newer(version, location.display)
         if engine.dialect.name == "sqlite":
             raw = engine.raw_connection()  # WAL is a property of the file: set once, outside any transaction
             try:
