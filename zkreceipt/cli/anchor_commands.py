@@ -78,6 +78,7 @@ def anchor_group() -> None:
 @trust_option
 @click.option(
     "--vk-id",
+    metavar="ID",
     help="the profile's key the registry serves (default: the key of KEYS_DIR/receipt/, else the profile's only receipt key)",
 )
 @keys_directory_option
@@ -91,8 +92,8 @@ def export_contract_command(
 
     What the registry trusts is what the trust profile trusts: the key and its circuit, the
     rate-table roots at the circuit's depth, the policy bounds. To pin other roots or bounds,
-    export from another profile (--trust FILE, edited with `zkreceipt trust add-key|add-rates|
-    set-policy --trust FILE`); once deployed, the owner can add or retire roots and change the bounds.
+    export from another profile (--trust FILE, edited with `zkreceipt trust ... --trust FILE`);
+    once deployed, the owner can add or retire roots and change the bounds.
     """
     source = str(trust or default_trust_path())
     profile = load_trust_profile(trust)
