@@ -28,7 +28,6 @@ mistake before paying gas).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from typing import Any
 from ..errors import FormatError, ZkReceiptError
 from ..fileio import write_file_atomically
 from ..formats.snarkjs_json import read_json, write_json
+from ..ledger.bundle_format import VK_ID_PATTERN
 from ..ledger.identity import CircuitIdentity, identity_from_key
 from ..ledger.trust import PolicyBounds
 from .abi import address_value, encode_arguments
@@ -57,7 +57,6 @@ DEPLOYMENT_VERSION = 1
 DEPLOYMENT_FILE = "deploy.json"
 CONSTRUCTOR_SIGNATURE = "constructor(address,uint256[],uint40,uint40,uint40,uint16)"
 _BOUND_NAMES = ("not_before", "not_after", "max_duration", "max_gpu_count")
-_VK_ID = re.compile("[0-9a-f]{64}")
 
 
 class DeploymentFormatError(FormatError, RegistryError):
@@ -80,7 +79,7 @@ class RegistryDeployment:
 
     def __post_init__(self) -> None:
         SignalLayout(self.identity)
-        if not isinstance(self.vk_id, str) or not _VK_ID.fullmatch(self.vk_id):
+        if not isinstance(self.vk_id, str) or not VK_ID_PATTERN.fullmatch(self.vk_id):
             raise RegistryError(f"vk_id {self.vk_id!r:.80} is not 64 lowercase hex characters")
         if self.owner is not None:
             address_value(self.owner)
