@@ -2,8 +2,10 @@
 
 Run: python3 benchmarks/anchor_gas.py [--gas-price-gwei 10]
 Needs node and `cd tests/evm && npm ci`. Proves 42 example receipts with a development key
-(default circuit: model and price public, depth-4 rate table), deploys the registry on a fresh
-chain, anchors one with `anchor`, then batches of 1, 8 and 32 with `anchorMany`, and prints
+(default circuit: model and price public, depth-4 rate table) and attests them, generates the
+registry from a trust profile (the default profile, trusting that key: the built-in rate table
+at depth 4 and the default policy bounds, as `zkreceipt anchor export-contract` does), deploys
+it on a fresh chain, anchors one with `anchor`, then batches of 1, 8 and 32 with `anchorMany`, and prints
 the transaction gas (execution + 21,000 + call data, EIP-2028/EIP-7623), the contract sizes
 and the deployment gas. Gas does not depend on the machine; it varies by a few hundred with
 the proof's zero bytes in the call data.
@@ -23,19 +25,20 @@ from registry_helpers import (  # noqa: E402
     OWNER,
     Deploy,
     compile_registries,
-    demo_bounds,
     demo_policy,
     example_receipt,
+    key_id,
     measure_anchor_gas,
     prove_examples,
     run_session,
     transaction_gas,
 )
 
-from zkreceipt.chain import AnchorItem, RegistryDeployment, registry_inputs  # noqa: E402
+from zkreceipt.chain import AnchorItem, RegistryDeployment, registry_inputs_from_profile  # noqa: E402
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL  # noqa: E402
-from zkreceipt.ledger.keys import setup_receipt_keys, verification_key_id  # noqa: E402
-from zkreceipt.receipts import DEFAULT_RATE_TABLE  # noqa: E402
+from zkreceipt.ledger.identity import receipt_identity  # noqa: E402
+from zkreceipt.ledger.keys import setup_receipt_keys  # noqa: E402
+from zkreceipt.ledger.trust import default_trust_profile  # noqa: E402
 
 #: EIP-1108 pairing price: 45,000 + 34,000 per pair.
 PAIRING_BASE, PAIRING_PER_PAIR = 45_000, 34_000
@@ -53,9 +56,8 @@ def main() -> None:
     pk = setup_receipt_keys(PRICE_AND_MODEL)
     proven = prove_examples(pk, [demo_policy(receipt)] * (1 + sum(BATCH_SIZES)))
     items = [AnchorItem.of(p.bundle.proof, p.bundle.public_signals) for p in proven]
-    inputs = registry_inputs(
-        pk.vk, verification_key_id(pk.vk), PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], demo_bounds(receipt)
-    )
+    profile = default_trust_profile().with_key(pk.vk, receipt_identity(PRICE_AND_MODEL))
+    inputs = registry_inputs_from_profile(profile, key_id(pk.vk, PRICE_AND_MODEL))
     registry = compile_registries({"registry": inputs})["registry"]
     deployment = RegistryDeployment.of(inputs, OWNER)
     figures = measure_anchor_gas(registry, deployment, items)

@@ -21,7 +21,6 @@ from zkreceipt.chain import (
     REGISTRY_FILE,
     VERIFIER_FILE,
     AnchorItem,
-    RegistryBounds,
     RegistryDeployment,
     RegistryInputs,
     anchor_calldata,
@@ -30,11 +29,20 @@ from zkreceipt.chain import (
     revert_reason,
 )
 from zkreceipt.chain.abi import call_data, decode_words, selector
-from zkreceipt.circuits.receipt_policy import ReceiptPolicy
+from zkreceipt.circuits.receipt_policy import ReceiptDisclosure, ReceiptPolicy
 from zkreceipt.curve import G1Points
-from zkreceipt.groth16 import ProvingKey
-from zkreceipt.ledger.bundles import ProvenReceipt, prove_receipts
-from zkreceipt.receipts import DEFAULT_RATE_TABLE, RateTable, Receipt, read_receipt_file
+from zkreceipt.groth16 import ProvingKey, VerifyingKey
+from zkreceipt.ledger.bundles import ProvenReceipt, prove_receipt, prove_receipts
+from zkreceipt.ledger.identity import receipt_identity, verification_key_id
+from zkreceipt.ledger.trust import PolicyBounds, TrustProfile
+from zkreceipt.receipts import (
+    DEFAULT_RATE_TABLE,
+    RateTable,
+    Receipt,
+    generate_signing_key,
+    read_receipt_file,
+    sign_receipt,
+)
 from zkreceipt.receipts.example_files import example_path
 
 OWNER = "0x00000000000000000000000000000000000000aa"
@@ -251,14 +259,17 @@ def measure_anchor_gas(registry: CompiledRegistry, deployment: RegistryDeploymen
 
 
 
-# --- receipts to anchor ---------------------------------------------------------------------------
+# --- receipts to anchor and what a verifier trusts --------------------------------------------------
 
 DAY_SECONDS = 86400
+#: The provider of the test receipts: it signs them and attests their bundles.
+PROVIDER_KEY = generate_signing_key()
 
 
 def example_receipt() -> Receipt:
-    """The source documents' receipt (llama3.2, 2.5 units × 2.0 = 5.0), as ``zkreceipt demo`` uses it."""
-    return read_receipt_file(example_path("compute_receipt.json"))
+    """The source documents' receipt (llama3.2, 2.5 units × 2.0 = 5.0), as ``zkreceipt demo`` uses it,
+    signed by ``PROVIDER_KEY``."""
+    return sign_receipt(read_receipt_file(example_path("compute_receipt.json")), PROVIDER_KEY, DEFAULT_RATE_TABLE)
 
 
 def demo_policy(receipt: Receipt, **changes: int) -> ReceiptPolicy:
@@ -268,14 +279,44 @@ def demo_policy(receipt: Receipt, **changes: int) -> ReceiptPolicy:
     return ReceiptPolicy(**{**bounds, **changes})
 
 
-def demo_bounds(receipt: Receipt) -> RegistryBounds:
-    """Registry bounds that admit exactly the demo policy's window, duration and GPU count."""
+def demo_bounds(receipt: Receipt) -> PolicyBounds:
+    """Policy bounds that admit exactly the demo policy's window, duration and GPU count."""
     policy = demo_policy(receipt)
-    return RegistryBounds(policy.not_before, policy.not_after, policy.max_duration, policy.gpu_count)
+    return PolicyBounds(policy.not_before, policy.not_after, policy.max_duration, policy.gpu_count)
+
+
+def bounds_words(bounds: PolicyBounds) -> tuple[int, int, int, int]:
+    """The bounds in the registry's order (constructor, setPolicy, policy())."""
+    return (bounds.not_before, bounds.not_after, bounds.max_duration, bounds.max_gpu_count)
+
+
+def key_id(vk: VerifyingKey, disclosure: ReceiptDisclosure) -> str:
+    return verification_key_id(vk, receipt_identity(disclosure))
+
+
+def profile_trusting(
+    keys: list[tuple[VerifyingKey, ReceiptDisclosure]], bounds: PolicyBounds, depths: tuple[int, ...] = (4,)
+) -> TrustProfile:
+    """A verifier's profile: these keys, the default rate table at each of ``depths``, the bounds, the provider."""
+    profile = TrustProfile(policy=bounds).with_receipt_signer(bytes(PROVIDER_KEY.verify_key))
+    for depth in depths:
+        profile = profile.with_rate_table(DEFAULT_RATE_TABLE, depth)
+    for vk, disclosure in keys:
+        profile = profile.with_key(vk, receipt_identity(disclosure))
+    return profile
+
+
+def prove_example(pk: ProvingKey, policy: ReceiptPolicy, salt: int | None = None) -> ProvenReceipt:
+    """The example receipt proven under ``policy``, attested by ``PROVIDER_KEY``."""
+    key = PROVIDER_KEY
+    return prove_receipt(example_receipt(), pk, policy, DEFAULT_RATE_TABLE, salt, trusted_keys=key.verify_key, signing_key=key)
 
 
 def prove_examples(
     pk: ProvingKey, policies: Sequence[ReceiptPolicy], rates: RateTable = DEFAULT_RATE_TABLE
 ) -> list[ProvenReceipt]:
     """One proof of the example receipt per policy, each with a fresh salt (so a distinct commitment)."""
-    return prove_receipts([example_receipt()] * len(policies), pk, list(policies), rates)
+    key = PROVIDER_KEY
+    return prove_receipts(
+        [example_receipt()] * len(policies), pk, list(policies), rates, trusted_keys=key.verify_key, signing_key=key
+    )

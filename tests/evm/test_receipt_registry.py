@@ -1,11 +1,13 @@
 """The receipt registry on a real EVM (solc-js 0.8.30 + @ethereumjs/evm): anchor, read back, reject attacks.
 
-Receipts are proven in the test with development keys. Three registries are compiled in one
-solc run: ``registry`` for the default circuit (model and price public, depth-4 rate table,
-the demo's policy as bounds), and, for the relabel attacks, ``units`` (a circuit that
-discloses units instead of price: what a relabelled bundle claims to be) and ``depth5``
-(depth-5 rate table). One scripted session per chain: every transaction's outcome is looked
-up by name, with its revert reason decoded from the custom error.
+Receipts are proven in the test with development keys and attested by a provider key. One
+verifier trust profile trusts three keys, the default rate table at depths 4 and 5, the demo's
+policy as bounds and the provider; three registries are generated from it and compiled in one
+solc run: ``registry`` for the default circuit (model and price public, depth-4 rate table),
+and, for the relabel attacks, ``units`` (a circuit that discloses units instead of price: what
+a relabelled bundle claims to be) and ``depth5`` (depth-5 rate table). One scripted session
+per chain: every transaction's outcome is looked up by name, with its revert reason decoded
+from the custom error.
 """
 
 from __future__ import annotations
@@ -26,12 +28,16 @@ from registry_helpers import (
     CompiledRegistry,
     Deploy,
     Outcome,
+    bounds_words,
     compile_registries,
     demo_bounds,
     demo_policy,
     example_receipt,
     function_call,
+    key_id,
     measure_anchor_gas,
+    profile_trusting,
+    prove_example,
     prove_examples,
     run_session,
     shifted,
@@ -52,7 +58,8 @@ from zkreceipt.chain import (
     anchor_signature,
     bundle_anchor,
     registry_abi,
-    registry_inputs,
+    registry_inputs_from_profile,
+    registry_key_ids,
     selector,
 )
 from zkreceipt.chain.abi import call_data
@@ -65,8 +72,10 @@ from zkreceipt.curve import G1Points
 from zkreceipt.field import Fq, Fr
 from zkreceipt.groth16 import ProvingKey, prove
 from zkreceipt.keccak import keccak256
-from zkreceipt.ledger.bundles import bundle_from_json, bundle_to_json, prove_receipt
-from zkreceipt.ledger.keys import setup_receipt_keys, verification_key_id
+from zkreceipt.ledger.bundles import bundle_from_json, bundle_to_json, verify_bundle
+from zkreceipt.ledger.identity import receipt_identity
+from zkreceipt.ledger.keys import setup_receipt_keys
+from zkreceipt.ledger.trust import TrustProfile
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, RateTable, receipt_field_elements, text_to_field
 
 R, Q = Fr.modulus, Fq.modulus
@@ -74,6 +83,7 @@ N_SIGNALS = 8
 PRICE, MODEL, ROOT, COMMITMENT = 7, 6, 5, 0
 UNITS_AND_MODEL = ReceiptDisclosure(("model", "units_fp"), RateBinding.RATE_TABLE, 4)
 DEPTH5 = ReceiptDisclosure(("model", "price_fp"), RateBinding.RATE_TABLE, 5)
+DISCLOSURES = {"registry": PRICE_AND_MODEL, "units": UNITS_AND_MODEL, "depth5": DEPTH5}
 ATTACKER_RATES = RateTable({"llama3.2": 2_000_000, "attacker-model": 1})
 ANCHOR_BLOCK = (1_234_567, 1_737_731_000)
 ADMIN_SIGNATURES = ("addRateRoot(uint256)", "retireRateRoot(uint256)", "setPolicy(uint40,uint40,uint40,uint16)")
@@ -86,11 +96,14 @@ pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_
 
 @pytest.fixture(scope="module")
 def keys() -> dict[str, ProvingKey]:
-    return {
-        "registry": setup_receipt_keys(PRICE_AND_MODEL),
-        "units": setup_receipt_keys(UNITS_AND_MODEL),
-        "depth5": setup_receipt_keys(DEPTH5),
-    }
+    return {name: setup_receipt_keys(disclosure) for name, disclosure in DISCLOSURES.items()}
+
+
+@pytest.fixture(scope="module")
+def profile(keys: dict[str, ProvingKey]) -> TrustProfile:
+    """The verifier's profile the three registries are generated from (tables at depths 4 and 5)."""
+    trusted = [(keys[name].vk, disclosure) for name, disclosure in DISCLOSURES.items()]
+    return profile_trusting(trusted, demo_bounds(example_receipt()), depths=(4, 5))
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +122,7 @@ def honest(keys: dict[str, ProvingKey]) -> list[AnchorItem]:
 def honest_bundle_json(keys: dict[str, ProvingKey]) -> tuple[dict[str, Any], int]:
     """A separate honest bundle (its JSON) and its salt, for the relabel and replay attacks."""
     receipt = example_receipt()
-    proven = prove_receipt(receipt, keys["registry"], demo_policy(receipt), DEFAULT_RATE_TABLE)
+    proven = prove_example(keys["registry"], demo_policy(receipt))
     return bundle_to_json(proven.bundle), proven.salt
 
 
@@ -165,21 +178,16 @@ def depth_relabel(keys: dict[str, ProvingKey]) -> AnchorItem:
 # --- contracts -------------------------------------------------------------------------------------
 
 
-def _inputs(pk: ProvingKey, disclosure: ReceiptDisclosure) -> RegistryInputs:
-    return registry_inputs(
-        pk.vk, verification_key_id(pk.vk), disclosure, [DEFAULT_RATE_TABLE], demo_bounds(example_receipt())
-    )
+def _inputs(profile: TrustProfile, keys: dict[str, ProvingKey]) -> dict[str, RegistryInputs]:
+    return {
+        name: registry_inputs_from_profile(profile, key_id(keys[name].vk, disclosure))
+        for name, disclosure in DISCLOSURES.items()
+    }
 
 
 @pytest.fixture(scope="module")
-def registries(keys: dict[str, ProvingKey]) -> dict[str, CompiledRegistry]:
-    return compile_registries(
-        {
-            "registry": _inputs(keys["registry"], PRICE_AND_MODEL),
-            "units": _inputs(keys["units"], UNITS_AND_MODEL),
-            "depth5": _inputs(keys["depth5"], DEPTH5),
-        }
-    )
+def registries(profile: TrustProfile, keys: dict[str, ProvingKey]) -> dict[str, CompiledRegistry]:
+    return compile_registries(_inputs(profile, keys))
 
 
 def _deploy(registries: dict[str, CompiledRegistry], *names: str) -> list[Deploy]:
@@ -234,7 +242,7 @@ def main_chain(
     first, root = honest[0], honest[0].public_signals[ROOT]
     receipt = example_receipt()
     bundle_json, salt = honest_bundle_json
-    reproved = prove_receipt(receipt, keys["registry"], demo_policy(receipt), DEFAULT_RATE_TABLE, salt=salt).bundle
+    reproved = prove_example(keys["registry"], demo_policy(receipt), salt=salt).bundle
     script = Script()
     add = script.add
     # single-receipt attacks, before anything is anchored
@@ -275,11 +283,11 @@ def main_chain(
     add("add it twice", _admin("addRateRoot(uint256)", root))
     add("add a root >= r", _admin("addRateRoot(uint256)", R))
     bounds = demo_bounds(receipt)
-    add("narrow the policy", _admin("setPolicy(uint40,uint40,uint40,uint16)", *bounds.as_tuple()[:2], 1800, 1))
+    add("narrow the policy", _admin("setPolicy(uint40,uint40,uint40,uint16)", *bounds_words(bounds)[:2], 1800, 1))
     add("anchor above the narrowed duration", _anchor(honest[1]))
     add("set an empty window", _admin("setPolicy(uint40,uint40,uint40,uint16)", 10, 9, 1, 1))
     add("set a bound beyond uint40", Call("registry", _policy_call(2**40, 2**40 + 1, 1, 1), sender=OWNER))
-    add("restore the policy", _admin("setPolicy(uint40,uint40,uint40,uint16)", *bounds.as_tuple()))
+    add("restore the policy", _admin("setPolicy(uint40,uint40,uint40,uint16)", *bounds_words(bounds)))
     add("policy()", _view("policy()"))
     add("anchor after the restore", _anchor(honest[1]))
     # batches
@@ -316,11 +324,12 @@ def _lopsided_batch(items: list[AnchorItem]) -> bytes:
 
 
 def _relabelled(document: dict[str, Any]) -> Any:
-    """Issue 11's relabel: the JSON now says the proof discloses units (5000000), not the price."""
+    """Issue 11's relabel: the JSON now says the proof discloses units (5000000), not the price.
+
+    Only the claimed circuit and the disclosed value change (key id, signals and proof stay), so
+    the provider's attestation no longer signs the statement either."""
     forged = copy.deepcopy(document)
-    forged["disclosure"]["public_fields"] = ["model", "units_fp"]
-    forged["circuit_key"] = UNITS_AND_MODEL.key
-    forged["public_signal_names"] = [*forged["public_signal_names"][:6], "model", "units_fp"]
+    forged["circuit"] = receipt_identity(UNITS_AND_MODEL).to_json()
     forged["disclosed"] = {"model": "llama3.2", "units_fp": 5_000_000}
     return bundle_from_json(forged)
 
@@ -437,7 +446,7 @@ def test_administration_is_the_owners(main_chain: dict[str, Outcome], honest: li
     restored = main_chain["restore the policy"]
     event = keccak256(b"PolicyChanged(uint40,uint40,uint40,uint16)")
     assert restored.logs[0]["topics"] == ["0x" + event.hex()]
-    assert main_chain["policy()"].words == list(demo_bounds(example_receipt()).as_tuple())
+    assert main_chain["policy()"].words == list(bounds_words(demo_bounds(example_receipt())))
     assert main_chain["anchor after the restore"].success
 
 
@@ -494,18 +503,24 @@ def relabel_chain(
 
 def test_relabelled_bundle_is_refused_before_and_on_chain(
     registries: dict[str, CompiledRegistry],
+    profile: TrustProfile,
     honest_bundle_json: tuple[dict[str, Any], int],
     relabel_chain: dict[str, Outcome],
 ) -> None:
-    """Its JSON says units; the registry of a units circuit fails the pairing (another key), and the
-    call-data check names the layout the bundle claims against the one the registry reads."""
+    """Its JSON says units. The offline verifier refuses it (the key is trusted for the price
+    circuit; the attestation no longer signs it); the call-data check names the circuit it claims
+    against the one the registry serves; the registry of a units circuit fails the pairing (another key)."""
     forged = _relabelled(honest_bundle_json[0])
-    item, vk_id, names = bundle_anchor(forged)
+    check = verify_bundle(forged, profile)
+    assert not check.ok and check.proof  # the proof is the honest one: only the claims are forged
+    assert f"the bundle claims the circuit {UNITS_AND_MODEL.key}, but its key is trusted for {PRICE_AND_MODEL.key}" in check.problems
+    assert any("does not sign this bundle's statement" in problem for problem in check.problems)
+    item, vk_id, circuit = bundle_anchor(forged)
     deployment = RegistryDeployment.of(registries["registry"].inputs)
-    (problem,) = anchor_problems(deployment, vk_id, names, item.public_signals)
-    assert "claims the public signals" in problem and "units_fp" in problem and "price_fp" in problem
+    (problem,) = anchor_problems(deployment, vk_id, circuit, item.public_signals)
+    assert problem == f"claims the circuit {UNITS_AND_MODEL.key}, but the registry serves {PRICE_AND_MODEL.key}"
     units = RegistryDeployment.of(registries["units"].inputs)
-    assert anchor_problems(units, vk_id, names, item.public_signals)[0].startswith("made for verification key")
+    assert anchor_problems(units, vk_id, circuit, item.public_signals)[0].startswith("made for verification key")
     assert relabel_chain["relabelled, to the registry of the circuit it claims"].reason == "InvalidProof()"
 
 
@@ -531,6 +546,20 @@ def test_depth_relabel_is_rejected(relabel_chain: dict[str, Outcome], depth_rela
     assert depth_relabel.public_signals[MODEL] == 0 and depth_relabel.public_signals[PRICE] == 0
     assert relabel_chain["depth relabel, to the depth-4 registry"].reason == f"RateRootNotTrusted({depth5_root})"
     assert relabel_chain["depth relabel, to the depth-5 registry"].reason == "InvalidProof()"
+
+
+def test_each_registry_pins_only_roots_of_its_depth(
+    registries: dict[str, CompiledRegistry], profile: TrustProfile, keys: dict[str, ProvingKey]
+) -> None:
+    """The profile trusts the default table at depths 4 and 5; each registry lists only its own depth's root
+    (the depth relabel above shows what a depth-5 root in the depth-4 registry would admit)."""
+    assert {table.depth for table in profile.rate_tables.values()} == {4, 5}
+    for name, depth in (("registry", 4), ("units", 4), ("depth5", 5)):
+        inputs = registries[name].inputs
+        assert inputs.rate_roots == (rate_table_root(DEFAULT_RATE_TABLE, depth),)
+        assert inputs.key.identity == receipt_identity(DISCLOSURES[name])
+        assert inputs.vk_id == key_id(keys[name].vk, DISCLOSURES[name])
+    assert registry_key_ids(profile) == sorted(key_id(keys[n].vk, d) for n, d in DISCLOSURES.items())
 
 
 # --- the contracts themselves ----------------------------------------------------------------------------

@@ -10,7 +10,6 @@ import json
 import re
 from dataclasses import replace
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from evm_helpers import random_key
@@ -19,10 +18,10 @@ from zkreceipt.chain import (
     ERROR_SIGNATURES,
     AnchorItem,
     DeploymentFormatError,
-    RegistryBounds,
     RegistryDeployment,
     RegistryError,
     RegistryInputs,
+    SignalLayout,
     anchor_calldata,
     anchor_many_calldata,
     anchor_problems,
@@ -32,13 +31,13 @@ from zkreceipt.chain import (
     read_deployment,
     receipt_registry,
     registry_abi,
-    registry_inputs,
     registry_inputs_from_profile,
+    registry_key_ids,
     revert_reason,
     selector,
-    signal_layout,
 )
 from zkreceipt.chain.abi import encode_arguments
+from zkreceipt.circuits.invoice_policy import InvoiceShape
 from zkreceipt.circuits.rate_table import rate_table_root
 from zkreceipt.circuits.receipt import compile_receipt_circuit
 from zkreceipt.circuits.receipt_policy import (
@@ -52,17 +51,27 @@ from zkreceipt.curve import G1Points, G2Points
 from zkreceipt.field import Fr
 from zkreceipt.formats.solidity import solidity_key_constants, solidity_verifier
 from zkreceipt.groth16 import Proof
+from zkreceipt.ledger.identity import invoice_identity, receipt_identity, verification_key_id
+from zkreceipt.ledger.trust import PolicyBounds, TrustedKey, TrustProfile, load_trust_profile, save_trust_profile
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, RateTable
 
 R = Fr.modulus
-VK_ID = "ab" * 32
-BOUNDS = RegistryBounds(100, 200, 3600, 2)
+BOUNDS = PolicyBounds(100, 200, 3600, 2)
 OWNER = "0x00000000000000000000000000000000000000aa"
+DEPTH6 = ReceiptDisclosure(("model", "price_fp"), RateBinding.RATE_TABLE, 6)
+
+
+def _trusted(disclosure: ReceiptDisclosure) -> TrustedKey:
+    """A key of random points for the circuit of ``disclosure``."""
+    identity = receipt_identity(disclosure)
+    return TrustedKey(random_key(len(identity.public_signals)), identity)
 
 
 @pytest.fixture(scope="module")
 def inputs() -> RegistryInputs:
-    return registry_inputs(random_key(8), VK_ID, PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS)
+    key = _trusted(PRICE_AND_MODEL)
+    profile = TrustProfile(policy=BOUNDS).with_rate_table(DEFAULT_RATE_TABLE, 4).with_key(key.vk, key.identity)
+    return registry_inputs_from_profile(profile, key.vk_id)
 
 
 def _item(signals: list[int]) -> AnchorItem:
@@ -74,96 +83,67 @@ def _item(signals: list[int]) -> AnchorItem:
 
 @pytest.mark.parametrize("disclosure", [PRICE_AND_MODEL, NOTHING_DISCLOSED, ReceiptDisclosure(("units_fp",), "rate_table", 7)])
 def test_layout_is_the_compiled_circuits(disclosure: ReceiptDisclosure) -> None:
-    names = tuple(compile_receipt_circuit(disclosure).public_signal_names)
-    layout = signal_layout(names, disclosure.rate_table_depth or 0)
-    assert layout.disclosure == disclosure
+    layout = SignalLayout(receipt_identity(disclosure))
+    assert layout.names == tuple(compile_receipt_circuit(disclosure).public_signal_names)
     assert layout.index("commitment") == 0 and layout.index("rate_table_root") == 5
+    assert layout.rate_table_depth == disclosure.rate_table_depth
     assert layout.recorded == tuple(n for n in ("model", "price_fp") if n in disclosure.public_fields)
 
 
 @pytest.mark.parametrize(
-    ("names", "depth", "message"),
+    ("identity", "message"),
     [
-        (("commitment", "not_before", "not_after", "max_duration", "gpu_count", "rate_fp", "model", "price_fp"), 4,
-         "public-rate binding is not supported"),
-        (("commitment", "not_after", "not_before", "max_duration", "gpu_count", "rate_table_root"), 4, "not the layout"),
-        (("commitment", "not_before", "not_after", "max_duration", "gpu_count", "rate_table_root", "price_fp", "model"),
-         4, "not the layout"),
-        (("commitment", "not_before", "not_after", "max_duration", "gpu_count", "rate_table_root", "salt"), 4,
-         "not the layout"),
-        (("commitment", "not_before", "not_after", "max_duration", "gpu_count", "rate_table_root"), 11,
-         "rate_table_depth"),
+        (receipt_identity(PUBLIC_RATE_PRICE_AND_MODEL), "public-rate binding is not supported"),
+        (invoice_identity(InvoiceShape("function", 8)), "anchors receipts, not invoices"),
     ],
 )
-def test_layouts_a_registry_cannot_serve(names: tuple[str, ...], depth: int, message: str) -> None:
+def test_circuits_a_registry_cannot_serve(identity: object, message: str) -> None:
     with pytest.raises(RegistryError, match=message):
-        signal_layout(names, depth)
+        SignalLayout(identity)  # type: ignore[arg-type]
 
 
 def test_inputs_refuse_what_does_not_fit(inputs: RegistryInputs) -> None:
-    with pytest.raises(RegistryError, match="9 public signals, but the circuit identity"):
-        replace(inputs, vk=random_key(9))
-    with pytest.raises(RegistryError, match="vk_id"):
-        replace(inputs, vk_id="AB" * 32)
     with pytest.raises(RegistryError, match="rate-table root"):
         replace(inputs, rate_roots=(R,))
-    with pytest.raises(RegistryError, match="Solidity string"):
-        replace(inputs, circuit='receipt"); drain(); //')
-    with pytest.raises(RegistryError, match="rate_table binding"):
-        registry_inputs(random_key(8), VK_ID, PUBLIC_RATE_PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS)
+    with pytest.raises(RegistryError, match="expected a TrustedKey"):
+        replace(inputs, key=inputs.vk)
+    with pytest.raises(RegistryError, match="public-rate binding"):
+        replace(inputs, key=_trusted(PUBLIC_RATE_PRICE_AND_MODEL))
 
 
-@pytest.mark.parametrize(
-    ("bounds", "message"),
-    [
-        ((0, 2**40, 1, 1), "not_after = 1099511627776 is not an int in"),
-        ((-1, 5, 1, 1), "not_before = -1"),
-        ((0, 5, 1, 2**16), "max_gpu_count"),
-        ((0, 5, True, 1), "max_duration = True"),
-        ((6, 5, 1, 1), "not_after = 5 is before not_before = 6"),
-    ],
-)
-def test_bounds_are_checked(bounds: tuple[int, int, int, int], message: str) -> None:
-    with pytest.raises(RegistryError, match=message):
-        RegistryBounds(*bounds)
-
-
-def test_roots_are_the_tables_at_the_circuits_depth() -> None:
+def test_inputs_come_from_the_trust_profile(inputs: RegistryInputs, tmp_path: Path) -> None:
+    """The key (its id commits to the identity), the roots of tables at the key's depth only, the policy."""
+    assert inputs.vk_id == verification_key_id(inputs.vk, receipt_identity(PRICE_AND_MODEL))
+    assert (inputs.circuit, inputs.bounds) == (PRICE_AND_MODEL.key, BOUNDS)
+    deep, public, invoice = _trusted(DEPTH6), _trusted(PUBLIC_RATE_PRICE_AND_MODEL), invoice_identity(InvoiceShape("api", 8))
     other = RateTable({"llama3.2": 3_000_000})
-    deep = ReceiptDisclosure(("model", "price_fp"), RateBinding.RATE_TABLE, 6)
-    made = registry_inputs(random_key(8), VK_ID, deep, [DEFAULT_RATE_TABLE, other, DEFAULT_RATE_TABLE], BOUNDS)
-    assert made.rate_roots == (rate_table_root(DEFAULT_RATE_TABLE, 6), rate_table_root(other, 6))
-    assert made.layout.rate_table_depth == 6
-
-
-def test_profile_adapter() -> None:
-    """A stand-in with the trust profile's attribute names (INTERFACES.md); the real one is the trust branch's."""
-    vk = random_key(8)
-    identity = SimpleNamespace(
-        family="receipt",
-        key=PRICE_AND_MODEL.key,
-        disclosure=PRICE_AND_MODEL,
-        public_signals=tuple(compile_receipt_circuit(PRICE_AND_MODEL).public_signal_names),
+    profile = (
+        TrustProfile(policy=BOUNDS)
+        .with_rate_table(DEFAULT_RATE_TABLE, 4)
+        .with_rate_table(DEFAULT_RATE_TABLE, 6)
+        .with_rate_table(other, 6)
+        .with_key(inputs.vk, inputs.key.identity)
+        .with_key(deep.vk, deep.identity)
+        .with_key(public.vk, public.identity)
+        .with_key(random_key(len(invoice.public_signals)), invoice)
     )
-    tables = {
-        rate_table_root(DEFAULT_RATE_TABLE, 4): SimpleNamespace(depth=4),
-        rate_table_root(DEFAULT_RATE_TABLE, 5): SimpleNamespace(depth=5),
-        5: SimpleNamespace(depth=4),
-    }
-    profile = SimpleNamespace(
-        keys={VK_ID: SimpleNamespace(vk=vk, identity=identity)},
-        rate_tables=tables,
-        policy=SimpleNamespace(not_before=100, not_after=200, max_duration=3600, max_gpu_count=2),
-    )
-    made = registry_inputs_from_profile(profile, VK_ID)
-    assert made == RegistryInputs(
-        vk, VK_ID, PRICE_AND_MODEL.key, signal_layout(identity.public_signals, 4), (5, rate_table_root(DEFAULT_RATE_TABLE, 4)), BOUNDS
-    )
-    with pytest.raises(RegistryError, match="no trusted key"):
-        registry_inputs_from_profile(profile, "cd" * 32)
-    invoice = SimpleNamespace(keys={VK_ID: SimpleNamespace(vk=vk, identity=SimpleNamespace(family="invoice"))})
-    with pytest.raises(RegistryError, match="invoice circuit"):
-        registry_inputs_from_profile(invoice, VK_ID)
+    save_trust_profile(profile, tmp_path / "trust.json")
+    profile = load_trust_profile(tmp_path / "trust.json")
+    assert registry_inputs_from_profile(profile, inputs.vk_id) == inputs
+    made = registry_inputs_from_profile(profile, deep.vk_id)
+    assert made.rate_roots == tuple(sorted((rate_table_root(DEFAULT_RATE_TABLE, 6), rate_table_root(other, 6))))
+    assert made.layout.rate_table_depth == 6 and made.key == deep
+    assert registry_key_ids(profile) == sorted((inputs.vk_id, deep.vk_id))
+    with pytest.raises(RegistryError, match=f"trust.json: no trusted key {'cd' * 32}"):
+        registry_inputs_from_profile(profile, "cd" * 32, "trust.json")
+    with pytest.raises(RegistryError, match="public-rate binding"):
+        registry_inputs_from_profile(profile, public.vk_id)
+    invoice_id = next(i for i, k in profile.keys.items() if k.identity == invoice)
+    with pytest.raises(RegistryError, match="not invoices"):
+        registry_inputs_from_profile(profile, invoice_id)
+    bare = TrustProfile().with_rate_table(DEFAULT_RATE_TABLE, 4).with_key(deep.vk, deep.identity)
+    with pytest.raises(RegistryError, match="no rate table trusted at depth 6"):
+        registry_inputs_from_profile(bare, deep.vk_id)
 
 
 # --- the generated source -------------------------------------------------------------------------------
@@ -176,7 +156,7 @@ def test_source_pins_the_layout_the_key_and_the_depth(inputs: RegistryInputs) ->
         name: i for i, name in enumerate(inputs.layout.names)
     }
     assert f'string public constant CIRCUIT = "{PRICE_AND_MODEL.key}";' in source
-    assert f"bytes32 public constant VERIFICATION_KEY_ID = 0x{VK_ID};" in source
+    assert f"bytes32 public constant VERIFICATION_KEY_ID = 0x{inputs.vk_id};" in source
     assert "uint256 public constant RATE_TABLE_DEPTH = 4;" in source
     vk_lines, ic_lines = solidity_key_constants(inputs.vk)
     assert all(line in source for line in [*vk_lines, *ic_lines])
@@ -192,12 +172,11 @@ def test_source_pins_the_layout_the_key_and_the_depth(inputs: RegistryInputs) ->
     assert declared == set(ERROR_SIGNATURES)
 
 
-def test_record_follows_the_disclosure() -> None:
-    hidden = registry_inputs(random_key(6), VK_ID, NOTHING_DISCLOSED, [DEFAULT_RATE_TABLE], BOUNDS)
-    source = receipt_registry(hidden)
+def test_record_follows_the_disclosure(inputs: RegistryInputs) -> None:
+    source = receipt_registry(replace(inputs, key=_trusted(NOTHING_DISCLOSED)))
     assert "event ReceiptAnchored(uint256 indexed commitment, address indexed submitter);" in source
     assert "uint256 model;" not in source and "uint256 price;" not in source
-    shown = receipt_registry(registry_inputs(random_key(8), VK_ID, PRICE_AND_MODEL, [DEFAULT_RATE_TABLE], BOUNDS))
+    shown = receipt_registry(inputs)
     assert "address indexed submitter, uint256 model, uint256 price);" in shown
     assert "model: s[MODEL], price: s[PRICE_FP]" in shown
 
@@ -290,9 +269,12 @@ def _chunks(data: bytes) -> list[bytes]:
         (("version",), 2, "version"),
         (("constructor", "rate_table_roots"), [5], "decimal strings"),
         (("constructor", "policy", "not_after"), "soon", "constructor.policy.'not_after'"),
-        (("constructor", "policy", "not_after"), 50, "not_after = 50 is before"),
+        (("constructor", "policy", "not_after"), 50, "not_after: 50 is before not_before 100"),
         (("constructor", "owner"), "me", "address"),
-        (("public_signals",), ["commitment"], "not the layout"),
+        (("public_signals",), ["commitment"], "'public_signals' is not the layout"),
+        (("rate_table_depth",), 5, "'rate_table_depth' is not the depth"),
+        (("circuit",), PUBLIC_RATE_PRICE_AND_MODEL.key, "public-rate binding"),
+        (("circuit",), "receipt-v2", "circuit key"),
         (("vk_id",), "xyz", "vk_id"),
     ],
 )
@@ -310,17 +292,17 @@ def test_malformed_deployments_name_the_field(
 
 def test_anchor_problems(inputs: RegistryInputs) -> None:
     deployment = RegistryDeployment.of(inputs)
-    names = inputs.layout.names
+    circuit, vk_id = inputs.key.identity, inputs.vk_id
     good = [9, 100, 200, 3600, 2, inputs.rate_roots[0], 1, 5]
-    assert anchor_problems(deployment, VK_ID, names, good) == []
+    assert anchor_problems(deployment, vk_id, circuit, good) == []
     outside = [9, 99, 201, 3601, 3, 7, 1, 5]
-    assert anchor_problems(deployment, "cd" * 32, names, outside) == [
-        f"made for verification key {'cd' * 32}, the registry's is {VK_ID}",
+    assert anchor_problems(deployment, "cd" * 32, circuit, outside) == [
+        f"made for verification key {'cd' * 32}, the registry's is {vk_id}",
         "rate-table root 7 is not one the registry trusts",
-        "window [99, 201] is not inside the registry's [100, 200]",
-        "max_duration 3601 exceeds the registry's 3600",
-        "gpu_count 3 exceeds the registry's 2",
+        "registry: the proven window [99, 201] is not inside the trusted window [100, 200]",
+        "registry: the proven max_duration 3601 s exceeds the trusted 3600 s",
+        "registry: the proven gpu_count 3 exceeds the trusted 2",
     ]
-    relabelled = (*names[:-1], "units_fp")
-    (problem,) = anchor_problems(deployment, VK_ID, relabelled, good)
-    assert problem.startswith("claims the public signals") and "units_fp" in problem
+    relabelled = receipt_identity(ReceiptDisclosure(("model", "units_fp"), RateBinding.RATE_TABLE, 4))
+    (problem,) = anchor_problems(deployment, vk_id, relabelled, good)
+    assert problem == f"claims the circuit {relabelled.key}, but the registry serves {PRICE_AND_MODEL.key}"

@@ -4,15 +4,18 @@ The registry (``ReceiptRegistry.sol``, beside the Groth16 verifier of the same k
 receipt's commitment once its proof verifies, its rate-table root is one the registry lists
 and its proven policy lies inside the registry's bounds; ``anchorMany`` verifies many proofs
 with one pairing check (see :mod:`zkreceipt.chain.registry` for the contract and the math).
+What the registry pins (the key and its circuit identity, the rate-table roots at the circuit's
+depth, the policy bounds) comes from the verifier's trust profile.
 
 Example::
 
-    inputs = registry_inputs(vk, verification_key_id(vk), PRICE_AND_MODEL, [DEFAULT_RATE_TABLE],
-                             RegistryBounds(not_before, not_after, max_duration=3600, max_gpu_count=1))
+    profile = load_trust_profile()                         # zkreceipt.ledger.trust
+    inputs = registry_inputs_from_profile(profile, vk_id)  # one of registry_key_ids(profile)
     export_contracts("contracts", inputs, owner="0x…")     # the two .sol files, the ABI, deploy.json
     deployment = read_deployment("contracts/deploy.json")
-    item, vk_id, names = bundle_anchor(bundle)
-    assert not anchor_problems(deployment, vk_id, names, item.public_signals)
+    assert verify_bundle(bundle, profile).ok               # zkreceipt.ledger.bundles: the offline check
+    item, vk_id, circuit = bundle_anchor(bundle)
+    assert not anchor_problems(deployment, vk_id, circuit, item.public_signals)
     data = anchor_calldata(item)     # or anchor_many_calldata(items); send to the registry
 """
 
@@ -40,13 +43,11 @@ from .deployment import (
     write_deployment,
 )
 from .inputs import (
-    RegistryBounds,
     RegistryError,
     RegistryInputs,
     SignalLayout,
-    registry_inputs,
     registry_inputs_from_profile,
-    signal_layout,
+    registry_key_ids,
 )
 from .registry import (
     ERROR_SIGNATURES,
@@ -70,7 +71,6 @@ __all__ = [
     "VERIFIER_FILE",
     "AnchorItem",
     "DeploymentFormatError",
-    "RegistryBounds",
     "RegistryDeployment",
     "RegistryError",
     "RegistryInputs",
@@ -87,12 +87,11 @@ __all__ = [
     "export_contracts",
     "read_deployment",
     "receipt_registry",
-    "registry_inputs",
     "registry_abi",
     "registry_inputs_from_profile",
+    "registry_key_ids",
     "registry_sources",
     "revert_reason",
     "selector",
-    "signal_layout",
     "write_deployment",
 ]

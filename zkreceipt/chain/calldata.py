@@ -8,18 +8,19 @@ publicSignals)``: two dynamic arrays of those rows.
 
 The registry reads signal i as its own layout says, whatever a bundle's JSON calls it; so
 before writing call data :func:`anchor_problems` compares a bundle with the deployment: its
-key id and signal names (a relabelled bundle claims a layout the registry does not have), its
-rate-table root and its policy against what the registry started with.
+key id and the circuit it claims (a relabelled bundle claims a circuit the registry does not
+serve), its rate-table root and its policy against what the registry started with.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..formats.solidity import solidity_call_arguments
 from ..groth16 import Proof
+from ..ledger.bundle_format import ProofBundle
+from ..ledger.identity import CircuitIdentity
 from .abi import call_data
 from .deployment import RegistryDeployment
 from .inputs import RegistryError
@@ -66,38 +67,26 @@ def anchor_many_calldata(items: Sequence[AnchorItem]) -> bytes:
 
 
 def anchor_problems(
-    deployment: RegistryDeployment, vk_id: str, signal_names: Sequence[str], signals: Sequence[int]
+    deployment: RegistryDeployment, vk_id: str, circuit: CircuitIdentity, signals: Sequence[int]
 ) -> list[str]:
     """Why the registry described by ``deployment`` would refuse (or misread) this proof; [] if it fits.
 
-    Checks the key id, that the claimed signal names are the registry's layout, the
-    rate-table root and the policy bounds; the proof itself is left to the contract.
+    Checks the key id, that the claimed ``circuit`` is the registry's, the rate-table root and
+    the policy bounds; the proof itself is left to the contract.
     """
     layout = deployment.layout
     problems = []
     if vk_id != deployment.vk_id:
         problems.append(f"made for verification key {vk_id}, the registry's is {deployment.vk_id}")
-    if tuple(signal_names) != layout.names or len(signals) != len(layout.names):
-        return [
-            *problems,
-            f"claims the public signals {list(signal_names)}, but the registry reads {list(layout.names)}",
-        ]
+    if circuit != deployment.identity or len(signals) != len(layout.names):
+        return [*problems, f"claims the circuit {circuit.key}, but the registry serves {deployment.circuit}"]
     values = dict(zip(layout.names, signals, strict=True))
-    bounds = deployment.bounds
     if values["rate_table_root"] not in deployment.rate_roots:
         problems.append(f"rate-table root {values['rate_table_root']} is not one the registry trusts")
-    if values["not_before"] < bounds.not_before or values["not_after"] > bounds.not_after:
-        problems.append(
-            f"window [{values['not_before']}, {values['not_after']}] is not inside the registry's "
-            f"[{bounds.not_before}, {bounds.not_after}]"
-        )
-    if values["max_duration"] > bounds.max_duration:
-        problems.append(f"max_duration {values['max_duration']} exceeds the registry's {bounds.max_duration}")
-    if values["gpu_count"] > bounds.max_gpu_count:
-        problems.append(f"gpu_count {values['gpu_count']} exceeds the registry's {bounds.max_gpu_count}")
+    problems += [f"registry: {problem}" for problem in deployment.bounds.problems(values)]
     return problems
 
 
-def bundle_anchor(bundle: Any) -> tuple[AnchorItem, str, tuple[str, ...]]:
-    """A receipt proof bundle (``zkreceipt.ledger``) as (item, its key id, its claimed signal names)."""
-    return AnchorItem.of(bundle.proof, bundle.public_signals), bundle.vk_id, tuple(bundle.public_signal_names)
+def bundle_anchor(bundle: ProofBundle) -> tuple[AnchorItem, str, CircuitIdentity]:
+    """A receipt proof bundle as (item, the key id it names, the circuit it claims)."""
+    return AnchorItem.of(bundle.proof, bundle.public_signals), bundle.vk_id, bundle.identity

@@ -1,9 +1,10 @@
 """The deployment description written beside the contracts (``deploy.json``): what the registry trusts.
 
-It names the circuit identity and key the registry was generated for, the public signals as
-the registry reads them, and the constructor's arguments: the owner (or null, to fill in),
-the rate-table roots and the policy bounds, also ABI-encoded (``encoded_arguments``, to append
-to the compiled creation code) once the owner is known::
+It names the circuit identity and key the registry was generated for (``circuit``, with its
+public signals as the registry reads them and its rate-table depth: copies that must agree with
+the identity), and the constructor's arguments: the owner (or null, to fill in), the rate-table
+roots and the policy bounds (from the trust profile), also ABI-encoded (``encoded_arguments``,
+to append to the compiled creation code) once the owner is known::
 
     {
       "format": "zkreceipt-registry-deployment", "version": 1,
@@ -15,7 +16,7 @@ to the compiled creation code) once the owner is known::
       "constructor": {
         "signature": "constructor(address,uint256[],uint40,uint40,uint40,uint16)",
         "owner": "0x…" | null, "rate_table_roots": ["<decimal>", ...],
-        "policy": {"not_before": 0, "not_after": 1099511627775, "max_duration": 86400, "max_gpu_count": 1},
+        "policy": {"not_before": 1735689600, "not_after": 1924991999, "max_duration": 86400, "max_gpu_count": 8},
         "encoded_arguments": "0x…" | null
       }
     }
@@ -31,18 +32,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..errors import FormatError
+from ..errors import FormatError, ZkReceiptError
 from ..fileio import write_file_atomically
 from ..formats.snarkjs_json import read_json, write_json
+from ..ledger.bundle_format import VK_ID_PATTERN
+from ..ledger.identity import CircuitIdentity, identity_from_key
+from ..ledger.trust import PolicyBounds
 from .abi import address_value, encode_arguments
-from .inputs import (
-    RegistryBounds,
-    RegistryError,
-    RegistryInputs,
-    SignalLayout,
-    check_identity_names,
-    signal_layout,
-)
+from .inputs import RegistryError, RegistryInputs, SignalLayout, bounds_tuple
 from .registry import (
     EVM_VERSION,
     OPTIMIZER_RUNS,
@@ -68,29 +65,42 @@ class DeploymentFormatError(FormatError, RegistryError):
 
 @dataclass(frozen=True)
 class RegistryDeployment:
-    """What a deployed registry was generated for and starts with (see the module docstring)."""
+    """What a deployed registry was generated for and starts with (see the module docstring).
 
-    circuit: str
+    ``identity``: the circuit the registry serves (its layout is the registry's reading of the
+    public signals); ``vk_id``: the key id written into the contract.
+    """
+
+    identity: CircuitIdentity
     vk_id: str
-    layout: SignalLayout
     rate_roots: tuple[int, ...]
-    bounds: RegistryBounds
+    bounds: PolicyBounds
     owner: str | None = None
 
     def __post_init__(self) -> None:
-        check_identity_names(self.vk_id, self.circuit)
+        SignalLayout(self.identity)
+        if not isinstance(self.vk_id, str) or not VK_ID_PATTERN.fullmatch(self.vk_id):
+            raise RegistryError(f"vk_id {self.vk_id!r:.80} is not 64 lowercase hex characters")
         if self.owner is not None:
             address_value(self.owner)
 
     @classmethod
     def of(cls, inputs: RegistryInputs, owner: str | None = None) -> RegistryDeployment:
-        return cls(inputs.circuit, inputs.vk_id, inputs.layout, inputs.rate_roots, inputs.bounds, owner)
+        return cls(inputs.key.identity, inputs.vk_id, inputs.rate_roots, inputs.bounds, owner)
+
+    @property
+    def circuit(self) -> str:
+        return self.identity.key
+
+    @property
+    def layout(self) -> SignalLayout:
+        return SignalLayout(self.identity)
 
     def encoded_arguments(self) -> bytes:
         """The constructor's arguments, ABI-encoded (RegistryError while the owner is unknown)."""
         if self.owner is None:
             raise RegistryError("deployment: the owner is not set (give --owner)")
-        return encode_arguments([address_value(self.owner), list(self.rate_roots), *self.bounds.as_tuple()])
+        return encode_arguments([address_value(self.owner), list(self.rate_roots), *bounds_tuple(self.bounds)])
 
 
 def deployment_to_json(deployment: RegistryDeployment) -> dict[str, Any]:
@@ -110,7 +120,7 @@ def deployment_to_json(deployment: RegistryDeployment) -> dict[str, Any]:
             "signature": CONSTRUCTOR_SIGNATURE,
             "owner": deployment.owner,
             "rate_table_roots": [str(root) for root in deployment.rate_roots],
-            "policy": dict(zip(_BOUND_NAMES, deployment.bounds.as_tuple(), strict=True)),
+            "policy": dict(zip(_BOUND_NAMES, bounds_tuple(deployment.bounds), strict=True)),
             "encoded_arguments": None if deployment.owner is None else "0x" + deployment.encoded_arguments().hex(),
         },
     }
@@ -134,24 +144,27 @@ def deployment_from_json(document: Any, source: str = DEPLOYMENT_FILE) -> Regist
     constructor = field(document, "constructor", dict)
     policy = field(constructor, "policy", dict, "constructor.")
     roots = field(constructor, "rate_table_roots", list, "constructor.")
+    names = field(document, "public_signals", list)
+    depth = field(document, "rate_table_depth", int)
+    if not all(isinstance(root, str) and root.isdecimal() and len(root) <= 80 for root in roots):
+        raise DeploymentFormatError(f"{source}: field 'constructor.rate_table_roots' must hold decimal strings")
     try:
-        names = field(document, "public_signals", list)
-        if not all(isinstance(name, str) for name in names):
-            raise DeploymentFormatError(f"{source}: field 'public_signals' must be a list of strings")
-        if not all(isinstance(root, str) and root.isdecimal() and len(root) <= 80 for root in roots):
-            raise DeploymentFormatError(f"{source}: field 'constructor.rate_table_roots' must hold decimal strings")
-        owner = field(constructor, "owner", (str, type(None)), "constructor.")
+        identity = identity_from_key(field(document, "circuit", str))
+        layout = SignalLayout(identity)
+        if names != list(layout.names):
+            raise DeploymentFormatError(f"{source}: field 'public_signals' is not the layout of {identity.key}")
+        if depth != layout.rate_table_depth:
+            raise DeploymentFormatError(f"{source}: field 'rate_table_depth' is not the depth of {identity.key}")
         return RegistryDeployment(
-            circuit=field(document, "circuit", str),
+            identity=identity,
             vk_id=field(document, "vk_id", str),
-            layout=signal_layout(names, field(document, "rate_table_depth", int)),
             rate_roots=tuple(int(root) for root in roots),
-            bounds=RegistryBounds(*(field(policy, name, int, "constructor.policy.") for name in _BOUND_NAMES)),
-            owner=owner,
+            bounds=PolicyBounds(*(field(policy, name, int, "constructor.policy.") for name in _BOUND_NAMES)),
+            owner=field(constructor, "owner", (str, type(None)), "constructor."),
         )
     except DeploymentFormatError:
         raise
-    except RegistryError as error:
+    except ZkReceiptError as error:
         raise DeploymentFormatError(f"{source}: {error}") from None
 
 

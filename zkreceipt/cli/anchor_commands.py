@@ -1,11 +1,12 @@
 """``zkreceipt anchor export-contract`` and ``zkreceipt anchor calldata``: receipts anchored on chain.
 
-``export-contract`` writes the Groth16 verifier and the receipt registry generated from the
-receipt verification key, and ``deploy.json`` with the constructor's arguments (owner, the
-trusted rate-table root, the policy bounds). ``calldata`` turns proof bundles into the call
-data of ``anchor`` (one bundle) or ``anchorMany`` (several), after checking each against
-``deploy.json``: exit 1 if a bundle does not fit the registry (wrong key, a relabelled
-layout, an untrusted root, a policy outside the bounds), 2 on bad input.
+``export-contract`` writes the Groth16 verifier and the receipt registry generated from one
+receipt key of the trust profile, and ``deploy.json`` with the constructor's arguments (owner,
+the profile's rate-table roots at the key's depth, the profile's policy bounds). ``calldata``
+verifies each proof bundle against the trust profile, as ``zkreceipt verify`` does, checks it
+against ``deploy.json``, and prints the call data of ``anchor`` (one bundle) or ``anchorMany``
+(several): exit 1 if a bundle is invalid or does not fit the registry (wrong key, a relabelled
+circuit, an untrusted root, a policy outside the bounds), 2 on bad input.
 """
 
 from __future__ import annotations
@@ -17,35 +18,55 @@ import click
 
 from ..chain import (
     DEPLOYMENT_FILE,
-    RegistryBounds,
-    RegistryInputs,
+    RegistryError,
     anchor_calldata,
     anchor_many_calldata,
     anchor_problems,
     bundle_anchor,
     export_contracts,
     read_deployment,
-    registry_inputs,
+    registry_inputs_from_profile,
+    registry_key_ids,
 )
-from ..circuits.receipt_policy import PRICE_AND_MODEL
 from ..fileio import write_file_atomically
-from ..groth16 import VerifyingKey
-from ..ledger.keys import verification_key_id
-from ..receipts import RateTable, active_rate_table
-from ..receipts.fixed_point import TIMESTAMP_BITS
-from .bundle_support import keys_directory_option, load_vk, read_bundle
-from .common import DAY_SECONDS, EXIT_INVALID, reports_bad_input
+from ..ledger.bundles import verify_bundles
+from ..ledger.identity import verification_key_id
+from ..ledger.keys import ReceiptKeyPaths, read_identified_verification_key
+from ..ledger.trust import TrustProfile, default_trust_path, load_trust_profile
+from .bundle_support import (
+    allow_untrusted_signer_option,
+    audit_verified,
+    keys_directory_option,
+    read_bundle,
+    trust_option,
+)
+from .common import EXIT_INVALID, reports_bad_input
 
 FILE = click.Path(dir_okay=False)
 DIRECTORY = click.Path(file_okay=False)
 DEFAULT_CONTRACT_DIRECTORY = "contracts"
 
 
-def trusted_registry_inputs(vk: VerifyingKey, rates: RateTable, bounds: RegistryBounds) -> RegistryInputs:
-    """What the registry trusts, from the receipt key (the circuit of ``zkreceipt setup``), the rate
-    table and the bounds given. The verifier trust profile will supply all three
-    (:func:`zkreceipt.chain.registry_inputs_from_profile`)."""
-    return registry_inputs(vk, verification_key_id(vk), PRICE_AND_MODEL, [rates], bounds)
+def registry_key_id(profile: TrustProfile, source: str, vk_id: str | None, keys_dir: str | None) -> str:
+    """The id of the key the registry serves: ``vk_id`` if given; else the key of the receipt pair in
+    ``keys_dir`` (default: the home's ``keys/receipt/``, if there is one); else the profile's only
+    receipt key with a rate table. RegistryError (bad input) if none or several fit."""
+    if vk_id is not None:
+        return vk_id
+    paths = ReceiptKeyPaths.under(keys_dir)
+    if keys_dir is not None or paths.verification_key.exists():
+        vk, identity = read_identified_verification_key(paths.verification_key)
+        if identity is None:
+            raise RegistryError(
+                f"{paths.verification_key}: written before keys named their circuit; give --vk-id "
+                "(the id under which it is trusted: `zkreceipt trust show`)"
+            )
+        return verification_key_id(vk, identity)
+    candidates = registry_key_ids(profile)
+    if len(candidates) != 1:
+        found = f"receipt keys {', '.join(candidates)}" if candidates else "no receipt key with a rate table"
+        raise RegistryError(f"{source}: {found}, and no key pair in {paths.folder}; choose one with --vk-id")
+    return candidates[0]
 
 
 @click.group("anchor")
@@ -54,40 +75,34 @@ def anchor_group() -> None:
 
 
 @anchor_group.command("export-contract")
-@click.option("--vk", "vk_path", type=FILE, help="trusted verification_key.json (default: keys dir)")
-@keys_directory_option
-@click.option("--rates", type=FILE, help="rate table JSON whose root the registry trusts (default: $ZKRECEIPT_RATES or built-in)")
-@click.option("--owner", help="the registry's owner (0x + 40 hex); without it deploy.json leaves the owner null")
-@click.option("--not-before", type=int, default=0, show_default=True, help="earliest window start a proof may have")
+@trust_option
 @click.option(
-    "--not-after", type=int, default=(1 << TIMESTAMP_BITS) - 1, show_default=True, help="latest window end a proof may have"
+    "--vk-id",
+    metavar="ID",
+    help="the profile's key the registry serves (default: the key of KEYS_DIR/receipt/, else the profile's only receipt key)",
 )
-@click.option("--max-duration", type=int, default=DAY_SECONDS, show_default=True, help="largest max_duration, seconds")
-@click.option("--max-gpu-count", type=int, default=1, show_default=True, help="largest gpu_count")
+@keys_directory_option
+@click.option("--owner", help="the registry's owner (0x + 40 hex); without it deploy.json leaves the owner null")
 @click.option("--out", type=DIRECTORY, default=DEFAULT_CONTRACT_DIRECTORY, show_default=True, help="directory to write")
 @reports_bad_input
 def export_contract_command(
-    vk_path: str | None,
-    keys_dir: str | None,
-    rates: str | None,
-    owner: str | None,
-    not_before: int,
-    not_after: int,
-    max_duration: int,
-    max_gpu_count: int,
-    out: str,
+    trust: str | None, vk_id: str | None, keys_dir: str | None, owner: str | None, out: str
 ) -> None:
-    """Write Groth16Verifier.sol, ReceiptRegistry.sol and deploy.json for the receipt verification key.
+    """Write Groth16Verifier.sol, ReceiptRegistry.sol, its ABI and deploy.json for a trusted receipt key.
 
-    The registry accepts a proof only under this key, with the rate table's root and inside the
-    bounds; its owner can add or retire roots and change the bounds later.
+    What the registry trusts is what the trust profile trusts: the key and its circuit, the
+    rate-table roots at the circuit's depth, the policy bounds. To pin other roots or bounds,
+    export from another profile (--trust FILE, edited with `zkreceipt trust ... --trust FILE`);
+    once deployed, the owner can add or retire roots and change the bounds.
     """
-    bounds = RegistryBounds(not_before, not_after, max_duration, max_gpu_count)
-    inputs = trusted_registry_inputs(load_vk(vk_path, keys_dir), active_rate_table(rates), bounds)
+    source = str(trust or default_trust_path())
+    profile = load_trust_profile(trust)
+    inputs = registry_inputs_from_profile(profile, registry_key_id(profile, source, vk_id, keys_dir), source)
     for path in export_contracts(out, inputs, owner):
         click.echo(f"wrote {path}")
+    bounds = inputs.bounds
     click.echo(f"circuit {inputs.circuit}, verification key id {inputs.vk_id}")
-    click.echo(f"rate-table roots: {', '.join(map(str, inputs.rate_roots))}")
+    click.echo(f"rate-table roots (depth {inputs.layout.rate_table_depth}): {', '.join(map(str, inputs.rate_roots))}")
     click.echo(
         f"policy bounds: window [{bounds.not_before}, {bounds.not_after}], max_duration ≤ {bounds.max_duration} s, "
         f"gpu_count ≤ {bounds.max_gpu_count}"
@@ -106,19 +121,28 @@ def export_contract_command(
     show_default=True,
     help=f"directory written by export-contract (its {DEPLOYMENT_FILE})",
 )
+@trust_option
+@allow_untrusted_signer_option
 @click.option("--out", type=FILE, help="write the call data (0x hex) here instead of stdout")
 @reports_bad_input
-def calldata_command(bundles: tuple[str, ...], contract_dir: str, out: str | None) -> None:
+def calldata_command(
+    bundles: tuple[str, ...], contract_dir: str, trust: str | None, allow_untrusted_signer: bool, out: str | None
+) -> None:
     """ABI call data that anchors BUNDLES: anchor for one, anchorMany for several (0x hex).
 
-    Each bundle is checked first against the registry's deploy.json (key, public-signal layout,
-    rate-table root, policy bounds); the proof itself is checked by the contract.
+    Each bundle is first verified against the trust profile, as `zkreceipt verify` does (so no
+    call data is written for a bundle the offline verifier rejects), then checked against the
+    registry's deploy.json (key, claimed circuit, rate-table root, policy bounds).
     """
     deployment = read_deployment(Path(contract_dir) / DEPLOYMENT_FILE)
+    read = [read_bundle(path) for path in bundles]
+    checks = verify_bundles(read, load_trust_profile(trust), allow_untrusted_signer=allow_untrusted_signer)
     items, problems, seen = [], [], {}
-    for path in bundles:
-        item, vk_id, names = bundle_anchor(read_bundle(path))
-        problems += [f"{path}: {problem}" for problem in anchor_problems(deployment, vk_id, names, item.public_signals)]
+    for path, bundle, check in zip(bundles, read, checks, strict=True):
+        audit_verified(path, bundle, check)
+        problems += [f"{path}: {problem}" for problem in check.problems]
+        item, vk_id, circuit = bundle_anchor(bundle)
+        problems += [f"{path}: {problem}" for problem in anchor_problems(deployment, vk_id, circuit, item.public_signals)]
         commitment = item.public_signals[deployment.layout.index("commitment")]
         if commitment in seen:
             problems.append(f"{path}: the same commitment as {seen[commitment]} (the registry anchors it once)")
@@ -136,4 +160,7 @@ def calldata_command(bundles: tuple[str, ...], contract_dir: str, out: str | Non
         click.echo(f"wrote {out}")
     else:
         click.echo(text)
+    unchecked = sum(not check.signer_checked for check in checks)
+    if unchecked:
+        click.echo(f"{unchecked} bundle(s) with an unknown or missing signer (NOT CHECKED: --allow-untrusted-signer)", err=True)
     click.echo(f"{function} call data for {len(items)} receipt(s), {len(data)} bytes", err=True)
