@@ -1,5 +1,9 @@
 """``zkreceipt prove-batch`` on Dask: --scheduler and --cluster local, a worker killed mid-batch,
-a receipt refused on a worker, resume after an interrupted run, --reprove."""
+a receipt refused on a worker, resume after an interrupted run, --reprove, an untrusted receipt.
+
+Each test runs in a provider's home: its signing key attests the bundles, and its
+trust profile trusts that key (which also signs the receipts) and the key pair;
+every bundle is checked with ``zkreceipt verify-batch`` against that profile."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from cluster_helpers import write_receipt_files
+from cluster_helpers import PROVIDER_ID, STRANGER, provider_home, write_receipt_files
 
 from zkreceipt.cli import bundle_commands
 from zkreceipt.cli.bundle_commands import prove_batch_command, verify_batch_command
@@ -33,11 +37,12 @@ def app() -> click.Group:
 
 
 @pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys) -> Path:  # type: ignore[no-untyped-def]
+    """The provider's home (signing key, trust profile) as ZKRECEIPT_HOME; the test's folder as working directory."""
     monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("ZKRECEIPT_RATES", raising=False)
     monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
+    return provider_home(tmp_path / "home", keys)
 
 
 def prove_batch(app, keys, files, *options):  # type: ignore[no-untyped-def]
@@ -55,10 +60,13 @@ def bundles_in_store(receipt_ids) -> dict[str, int]:  # type: ignore[no-untyped-
 
 
 def all_verify(app, keys, folder: Path) -> int:  # type: ignore[no-untyped-def]
+    """How many bundles in ``folder`` verify under the home's trust profile (all must), each attested by the provider."""
     files = sorted(folder.iterdir())
-    result = CliRunner().invoke(app, ["verify-batch", *map(str, files), "--keys-dir", str(keys.directory), "--json"])
+    result = CliRunner().invoke(app, ["verify-batch", *map(str, files), "--json"])
     assert result.exit_code == 0, result.output
-    return sum(item["valid"] for item in json.loads(result.stdout))
+    verdicts = json.loads(result.stdout)
+    assert {(item["signer"]["id"], item["signer"]["trusted"]) for item in verdicts} == {(PROVIDER_ID, True)}
+    return sum(item["valid"] for item in verdicts)
 
 
 def ids_of(files: list[Path]) -> list[str]:
@@ -180,3 +188,13 @@ def test_without_dask_the_cluster_options_say_what_to_install(app, keys, home, t
     assert result.exit_code == 2 and "pip install 'zkreceipt[cluster]'" in result.stderr, result.output
     in_process = prove_batch(app, keys, files)
     assert in_process.exit_code == 0 and reported(in_process) == ["nodask-0"]
+
+
+def test_a_receipt_not_signed_by_a_trusted_key_stops_the_batch_before_the_cluster(app, keys, home, tmp_path):
+    files = write_receipt_files(tmp_path / "receipts", 3, "trust")
+    files.append(write_receipt_files(tmp_path / "strangers", 1, "stranger", signer=STRANGER)[0])
+    result = prove_batch(app, keys, files, "--scheduler", "tcp://127.0.0.1:9")  # never contacted
+    assert result.exit_code == 2, result.output
+    assert "stranger-000.json: signature: receipt stranger-0 is not signed by a trusted key" in result.stderr
+    assert "Dask" not in result.stderr and reported(result) == [] and not (tmp_path / "out").exists()
+    assert bundles_in_store(ids_of(files)) == dict.fromkeys(ids_of(files), 0)
