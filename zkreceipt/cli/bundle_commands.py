@@ -252,9 +252,10 @@ def prove_batch_command(
 
     def chunk_done(count: int) -> None:  # after each chunk: store it, then report it
         for index in chunk.commit():
-            written.append({"receipt": receipt_files[index], "receipt_id": receipts[index].receipt_id, "bundle": str(targets[index])})
+            receipt_id, target = receipts[index].receipt_id, str(targets[index])
+            written.append({"receipt": receipt_files[index], "receipt_id": receipt_id, "bundle": target})
             if not as_json:
-                click.echo(f"{receipts[index].receipt_id}: {targets[index]}")
+                click.echo(f"{receipt_id}: {target}")
         advance(count)
 
     def report(receipt: Receipt, error: ZkReceiptError) -> None:
