@@ -15,12 +15,12 @@ package when it is given a Dask client::
 
 What runs where: the client checks every receipt (its signature under
 ``trusted_keys`` included) and builds each statement, and each bundle with the
-provider's attestation (workers never see the signing key); a task carries a chunk of statements (inputs and public signals, ~0.7 kB
-each) to a worker, which solves the witnesses and proves the chunk with
-``groth16.prove_batch`` under a key it loaded once (:mod:`.worker_keys`), and
-returns 256 bytes per proof; the client verifies each chunk's proofs before
-handing them on (:mod:`.batch`). Faults and their handling are listed in
-:mod:`.batch`.
+provider's attestation (workers never see the signing key); a task carries a
+chunk of statements (inputs and public signals, ~0.7 kB each) to a worker,
+which solves the witnesses and proves the chunk with ``groth16.prove_batch``
+under a key it loaded once (:mod:`.worker_keys`), and returns 256 bytes per
+proof; the client verifies each chunk's proofs before handing them on
+(:mod:`.batch`). Faults and their handling are listed in :mod:`.batch`.
 """
 
 from __future__ import annotations
