@@ -3,7 +3,7 @@
 Started with Dask's own command line (``python -m dask scheduler`` / ``dask worker``),
 each worker one process of one thread behind a nanny (which restarts it if it is
 killed), single-threaded kernels as ``--cluster local`` runs them. Keys are a
-development setup written to a keys directory every worker can read.
+development setup written as a key pair (``KEYS/receipt/``) every worker can read.
 """
 
 from __future__ import annotations
@@ -17,14 +17,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from cluster_helpers import POLICY, DaskCluster, Keys, make_receipts
+from cluster_helpers import DaskCluster, Keys, make_receipts, prove_as_provider
 from distributed import Client
 
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
 from zkreceipt.cluster import WORKER_ENVIRONMENT
-from zkreceipt.ledger.bundles import prove_receipts
 from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
-from zkreceipt.receipts import DEFAULT_RATE_TABLE
 
 START_SECONDS = 60
 
@@ -49,7 +47,7 @@ def keys(tmp_path_factory: pytest.TempPathFactory) -> Keys:
     on disk before any worker process starts (workers then load them instead of compiling)."""
     pk = setup_receipt_keys(PRICE_AND_MODEL)
     paths = save_receipt_keys(pk, tmp_path_factory.mktemp("keys"))
-    prove_receipts(make_receipts(1, "warm"), pk, POLICY, DEFAULT_RATE_TABLE)
+    prove_as_provider(make_receipts(1, "warm"), pk)
     return Keys(pk, paths)
 
 

@@ -1,5 +1,10 @@
 """``zkreceipt prove-batch`` on Dask: --scheduler and --cluster local, a worker killed mid-batch,
-a receipt refused on a worker, resume after an interrupted run, --reprove."""
+a receipt refused on a worker, resume after an interrupted run, --reprove, an untrusted receipt,
+a chunk refused by the store because another run stored one of its bundles meanwhile.
+
+Each test runs in a provider's home: its signing key attests the bundles, and its
+trust profile trusts that key (which also signs the receipts) and the key pair;
+every bundle is checked with ``zkreceipt verify-batch`` against that profile."""
 
 from __future__ import annotations
 
@@ -15,13 +20,17 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from cluster_helpers import write_receipt_files
+from cluster_helpers import PROVIDER_ID, STRANGER, provider_home, write_receipt_files
 
-from zkreceipt.cli import bundle_commands
+from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
+from zkreceipt.cli import batch_support
 from zkreceipt.cli.bundle_commands import prove_batch_command, verify_batch_command
 from zkreceipt.cluster import connect
 from zkreceipt.ledger import bundles
+from zkreceipt.ledger.identity import receipt_identity, verification_key_id
 from zkreceipt.ledger.store import ReceiptStore
+from zkreceipt.ledger.store.receipt_store import SqlReceiptStore
+from zkreceipt.receipts import read_receipt_file
 
 
 @pytest.fixture()
@@ -33,11 +42,12 @@ def app() -> click.Group:
 
 
 @pytest.fixture()
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys) -> Path:  # type: ignore[no-untyped-def]
+    """The provider's home (signing key, trust profile) as ZKRECEIPT_HOME; the test's folder as working directory."""
     monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("ZKRECEIPT_RATES", raising=False)
     monkeypatch.chdir(tmp_path)
-    return tmp_path / "home"
+    return provider_home(tmp_path / "home", keys)
 
 
 def prove_batch(app, keys, files, *options):  # type: ignore[no-untyped-def]
@@ -55,10 +65,13 @@ def bundles_in_store(receipt_ids) -> dict[str, int]:  # type: ignore[no-untyped-
 
 
 def all_verify(app, keys, folder: Path) -> int:  # type: ignore[no-untyped-def]
+    """How many bundles in ``folder`` verify under the home's trust profile (all must), each attested by the provider."""
     files = sorted(folder.iterdir())
-    result = CliRunner().invoke(app, ["verify-batch", *map(str, files), "--keys-dir", str(keys.directory), "--json"])
+    result = CliRunner().invoke(app, ["verify-batch", *map(str, files), "--json"])
     assert result.exit_code == 0, result.output
-    return sum(item["valid"] for item in json.loads(result.stdout))
+    verdicts = json.loads(result.stdout)
+    assert {(item["signer"]["id"], item["signer"]["trusted"]) for item in verdicts} == {(PROVIDER_ID, True)}
+    return sum(item["valid"] for item in verdicts)
 
 
 def ids_of(files: list[Path]) -> list[str]:
@@ -124,22 +137,23 @@ def test_a_receipt_refused_on_a_worker_is_reported_and_the_rest_go_on(app, keys,
 
 def test_an_interrupted_run_resumes_where_it_stopped(app, keys, home, tmp_path, cluster, monkeypatch):
     files = write_receipt_files(tmp_path / "receipts", 12, "resume")
-    real_save = bundle_commands.save_bundle
+    real_save = batch_support.save_bundle
     saved: list[object] = []
 
-    def interrupted_at_the_fifth_bundle(target, proven):  # type: ignore[no-untyped-def]
-        if len(saved) == 4:
-            raise KeyboardInterrupt  # as if the client were stopped mid-batch
+    def interrupted_at_the_sixth_bundle(target, proven):  # type: ignore[no-untyped-def]
+        if len(saved) == 5:
+            raise KeyboardInterrupt  # as if the client were stopped mid-batch, inside its third chunk
         saved.append(target)
         real_save(target, proven)
 
-    monkeypatch.setattr(bundle_commands, "save_bundle", interrupted_at_the_fifth_bundle)
+    monkeypatch.setattr(batch_support, "save_bundle", interrupted_at_the_sixth_bundle)
     first = prove_batch(app, keys, files, "--cluster", "local:2", "--chunk-size", 2)
-    assert first.exit_code != 0 and len(reported(first)) == 4
+    assert first.exit_code != 0 and len(reported(first)) == 4  # two chunks stored; the third's first bundle only written
     counts = bundles_in_store(ids_of(files))
     assert sorted(receipt_id for receipt_id, n in counts.items() if n) == sorted(reported(first))
+    assert len(list((tmp_path / "out").iterdir())) == 5
 
-    monkeypatch.setattr(bundle_commands, "save_bundle", real_save)
+    monkeypatch.setattr(batch_support, "save_bundle", real_save)
     second = prove_batch(app, keys, files, "--scheduler", cluster.address, "--chunk-size", 2, "--send-key")
     assert second.exit_code == 0, second.output
     assert "skipping 4 receipts already proven" in second.stderr
@@ -180,3 +194,30 @@ def test_without_dask_the_cluster_options_say_what_to_install(app, keys, home, t
     assert result.exit_code == 2 and "pip install 'zkreceipt[cluster]'" in result.stderr, result.output
     in_process = prove_batch(app, keys, files)
     assert in_process.exit_code == 0 and reported(in_process) == ["nodask-0"]
+
+
+def test_a_receipt_not_signed_by_a_trusted_key_stops_the_batch_before_the_cluster(app, keys, home, tmp_path):
+    files = write_receipt_files(tmp_path / "receipts", 3, "trust")
+    files.append(write_receipt_files(tmp_path / "strangers", 1, "stranger", signer=STRANGER)[0])
+    result = prove_batch(app, keys, files, "--scheduler", "tcp://127.0.0.1:9")  # never contacted
+    assert result.exit_code == 2, result.output
+    assert "stranger-000.json: signature: receipt stranger-0 is not signed by a trusted key" in result.stderr
+    assert "Dask" not in result.stderr and reported(result) == [] and not (tmp_path / "out").exists()
+    assert bundles_in_store(ids_of(files)) == dict.fromkeys(ids_of(files), 0)
+
+
+def test_a_bundle_stored_by_another_run_meanwhile_refuses_its_chunk(app, keys, home, tmp_path, monkeypatch):
+    """Another run stores a bundle of receipt 3 under this key after this run's resume check: the store's
+    unique constraint refuses this run's chunk (receipts 2 and 3) whole, nothing of it is reported, exit 2."""
+    files = write_receipt_files(tmp_path / "receipts", 6, "race")
+    monkeypatch.setattr(SqlReceiptStore, "proven_receipt_ids", lambda self, vk_id, ids: set())  # read before the other run wrote
+    vk_id = verification_key_id(keys.pk.vk, receipt_identity(PRICE_AND_MODEL))
+    with ReceiptStore() as store:
+        store.add_proven(read_receipt_file(files[3]), '{"other": "run"}', kind="groth16-receipt", vk_id=vk_id, commitment=7)
+    result = prove_batch(app, keys, files, "--chunk-size", 2)  # in this process
+    assert result.exit_code == 2, result.output
+    assert "race-3' already has a proof bundle under verification key " + vk_id in result.stderr
+    assert reported(result) == ["race-0", "race-1"]
+    assert bundles_in_store(ids_of(files)) == {"race-0": 1, "race-1": 1, "race-2": 0, "race-3": 1, "race-4": 0, "race-5": 0}
+    with ReceiptStore() as store:
+        assert [b.bundle_json for b in store.proof_bundles("race-3")] == ['{"other": "run"}']  # the other run's, kept

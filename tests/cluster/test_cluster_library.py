@@ -1,7 +1,9 @@
-"""prove_receipts on a real two-worker Dask cluster: every receipt once, verified; keys loaded once; small tasks."""
+"""prove_receipts on a real two-worker Dask cluster: every receipt once, attested and verified under the
+verifier's trust profile; untrusted receipts refused before any task; keys loaded once; small tasks."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import shutil
 import signal
@@ -9,10 +11,11 @@ from functools import partial
 
 import dask
 import pytest
-from cluster_helpers import POLICY, make_receipts
+from cluster_helpers import POLICY, PROVIDER_ID, STRANGER, make_receipts, prove_as_provider
 
 from zkreceipt.circuits.receipt import compile_receipt_circuit
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL
+import zkreceipt.cluster as cluster_face
 from zkreceipt.cluster import (
     ChunkError,
     ChunkReport,
@@ -23,7 +26,8 @@ from zkreceipt.cluster import (
     prove_statements_on,
 )
 from zkreceipt.groth16.batch_verifier import verify_batch
-from zkreceipt.ledger.bundles import prove_receipts, verify_bundles
+from zkreceipt.errors import SignatureError
+from zkreceipt.ledger.bundles import verify_bundles
 from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
 from zkreceipt.ledger.statements import receipt_statement
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, new_salt, receipt_commitment
@@ -34,14 +38,16 @@ def test_a_batch_on_two_worker_processes_proves_every_receipt_once(cluster, keys
     key_file = shutil.copy(keys.paths.proving_key, tmp_path / "receipt.zkey")  # a key file no worker has loaded
     loads_before = cluster.client.run(key_loads)
     handed_over, progress = [], []
-    proven = prove_receipts(
-        receipts, keys.pk, POLICY, DEFAULT_RATE_TABLE, client=cluster.client, key_file=key_file,
+    proven = prove_as_provider(
+        receipts, keys.pk, client=cluster.client, key_file=key_file,
         chunk_size=4, on_proven=handed_over.append, progress=progress.append,
     )
     assert handed_over == proven and sum(progress) == 42 and len(progress) == 11
     assert sorted(p.receipt.receipt_id for p in proven) == sorted(r.receipt_id for r in receipts)
-    checks = verify_bundles([p.bundle for p in proven], keys.pk.vk, rates=DEFAULT_RATE_TABLE)
-    assert all(check.ok for check in checks)
+    checks = verify_bundles([p.bundle for p in proven], keys.profile)
+    assert all(check.ok for check in checks), [check.problems for check in checks if not check.ok]
+    # built on the client and attested there by the provider, whom the verifier trusts
+    assert {(check.signer, check.signer_trusted, check.signer_checked) for check in checks} == {(PROVIDER_ID, True, True)}
     for item in proven:  # each bundle commits to its own receipt, with the salt the client drew
         assert item.bundle.commitment == receipt_commitment(item.receipt, item.salt)
         assert item.bundle.disclosed == {"model": item.receipt.model, "price_fp": item.receipt.price_fp}
@@ -80,11 +86,24 @@ def test_tasks_carry_statements_and_proofs_never_the_key(cluster, keys, by_file)
 def test_a_key_file_with_another_key_stops_the_batch(cluster, keys, tmp_path):
     other = save_receipt_keys(setup_receipt_keys(PRICE_AND_MODEL), tmp_path / "other")
     with pytest.raises(ClusterError, match="another proving key"):
-        prove_receipts(make_receipts(2, "other"), keys.pk, POLICY, DEFAULT_RATE_TABLE, client=cluster.client,
-                       key_file=other.proving_key)
+        prove_as_provider(make_receipts(2, "other"), keys.pk, client=cluster.client, key_file=other.proving_key)
     with pytest.raises(KeyLoadError, match="missing.zkey"):
-        prove_receipts(make_receipts(2, "missing"), keys.pk, POLICY, DEFAULT_RATE_TABLE, client=cluster.client,
-                       key_file=tmp_path / "missing.zkey")
+        prove_as_provider(make_receipts(2, "missing"), keys.pk, client=cluster.client, key_file=tmp_path / "missing.zkey")
+
+
+def test_a_receipt_not_signed_by_a_trusted_key_stops_the_batch_before_any_task(cluster, keys, monkeypatch):
+    sent = []
+    real = cluster_face.prove_statements_on
+    monkeypatch.setattr(cluster_face, "prove_statements_on", lambda *a, **k: sent.append(a) or real(*a, **k))
+    receipts = make_receipts(3, "untrusted")
+    receipts[2] = make_receipts(3, "untrusted", signer=STRANGER)[2]
+    with pytest.raises(SignatureError, match="untrusted-2 is not signed by a trusted key"):
+        prove_as_provider(receipts, keys.pk, client=cluster.client, key_file=keys.paths.proving_key)
+    with pytest.raises(SignatureError, match="untrusted-0 is not signed"):
+        prove_as_provider([dataclasses.replace(receipts[0], signature=None)], keys.pk, client=cluster.client)
+    assert sent == []  # checked on the client, before the first chunk is submitted
+    proven = prove_as_provider(receipts[:2], keys.pk, client=cluster.client, key_file=keys.paths.proving_key)
+    assert len(sent) == 1 and all(check.ok for check in verify_bundles([p.bundle for p in proven], keys.profile))
 
 
 def test_a_chunk_lost_with_its_workers_fails_its_receipts_and_the_rest_go_on(keys):
@@ -102,8 +121,8 @@ def test_a_chunk_lost_with_its_workers_fails_its_receipts_and_the_rest_go_on(key
             os.kill(client.run(os.getpid)[address], signal.SIGKILL)
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), open_client(local_workers=2) as client:
-        prove_receipts(
-            receipts, keys.pk, POLICY, DEFAULT_RATE_TABLE, client=client, key_file=keys.paths.proving_key,
+        prove_as_provider(
+            receipts, keys.pk, client=client, key_file=keys.paths.proving_key,
             chunk_size=2, on_proven=kill_after_the_first_chunk, on_failed=lambda r, e: failed.append((r, e)),
         )
     assert killed["chunks"] and failed, (killed, failed)
@@ -112,4 +131,4 @@ def test_a_chunk_lost_with_its_workers_fails_its_receipts_and_the_rest_go_on(key
     assert len(failed) == 2 * len(lost_chunks)  # whole chunks are lost, with each of their receipts reported
     proven_ids = [p.receipt.receipt_id for p in proven]
     assert sorted(proven_ids + [r.receipt_id for r, _ in failed]) == sorted(r.receipt_id for r in receipts)
-    assert all(check.ok for check in verify_bundles([p.bundle for p in proven], keys.pk.vk, rates=DEFAULT_RATE_TABLE))
+    assert all(check.ok for check in verify_bundles([p.bundle for p in proven], keys.profile))

@@ -16,7 +16,7 @@ from zkreceipt.errors import ProofError
 from zkreceipt.cluster.worker_keys import worker_key
 from zkreceipt.groth16 import verify
 from zkreceipt.groth16.prover_bases import prover_bases
-from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
+from zkreceipt.ledger.keys import ReceiptKeyPaths, save_receipt_keys, setup_receipt_keys
 from zkreceipt.ledger.statements import receipt_statement
 from zkreceipt.receipts import DEFAULT_RATE_TABLE, new_salt
 
@@ -61,9 +61,10 @@ def test_a_sent_key_is_used_as_sent(keys):
 
 
 def test_a_worker_refuses_a_key_file_that_is_not_the_clients(keys, tmp_path):
-    path = shutil.copy(keys.paths.proving_key, tmp_path / "receipt.zkey")
-    seen = KeyFile.of(path)
-    save_receipt_keys(setup_receipt_keys(PRICE_AND_MODEL), tmp_path)  # another key at the same path
+    shutil.copytree(keys.paths.folder, tmp_path / "receipt")
+    seen = KeyFile.of(ReceiptKeyPaths.under(tmp_path).proving_key)
+    save_receipt_keys(setup_receipt_keys(PRICE_AND_MODEL), tmp_path, force=True)  # another key at the same path
+    assert KeyFile.of(ReceiptKeyPaths.under(tmp_path).proving_key).path == seen.path
     with pytest.raises(KeyLoadError, match="SHA-256 differs"):
         prove_chunk(seen, StatementChunk.of(CIRCUIT, statements(1, "swap")))
     with pytest.raises(KeyLoadError, match="nowhere.zkey"):

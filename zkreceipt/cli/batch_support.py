@@ -1,4 +1,4 @@
-"""What ``prove-batch`` needs beyond the other proving commands: where to prove, the resume rule, a rate bar."""
+"""What ``prove-batch`` needs beyond the other proving commands: where to prove, chunk-wise writing, a rate bar."""
 
 from __future__ import annotations
 
@@ -7,10 +7,50 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import click
 
+from ..ledger.bundle_format import bundle_to_text
+from ..ledger.bundles import ProvenReceipt
+from ..ledger.store import ReceiptStore
+from ..receipts import Receipt
+from .bundle_support import BUNDLE_KIND, audit_proven, save_bundle
+
+
+@dataclass
+class ChunkWriter:
+    """A batch's bundles written as they are handed over: each file at once, the store one transaction per chunk.
+
+    ``keep(index, proven)`` writes receipt ``index``'s bundle file (atomic,
+    fsynced) and holds its store row; ``commit()`` (after each chunk) stores the
+    held receipts and bundles in one transaction (``replace``: a re-proof takes
+    its key's row; otherwise a bundle already stored under the key is refused,
+    DuplicateBundleError, and nothing of the chunk is stored), audits each and
+    returns their indices in hand-over order. What ``commit`` returns is on disk
+    and in the store; a crash before it loses only bundles never reported, and
+    the resume rule proves them again.
+    """
+
+    store: ReceiptStore
+    receipts: Sequence[Receipt]
+    targets: Sequence[Path]
+    replace: bool
+    held: list[tuple[int, ProvenReceipt]] = field(default_factory=list)
+
+    def keep(self, index: int, proven: ProvenReceipt) -> None:
+        save_bundle(self.targets[index], proven)
+        self.held.append((index, proven))
+
+    def commit(self) -> list[int]:
+        held, self.held = self.held, []
+        rows = [(self.receipts[i], bundle_to_text(p.bundle), p.bundle.vk_id, p.bundle.commitment) for i, p in held]
+        self.store.add_proven_many(rows, kind=BUNDLE_KIND, replace=self.replace)
+        for index, proven in held:
+            audit_proven(self.receipts[index], proven, self.targets[index])
+        return [index for index, _ in held]
 
 
 def local_worker_count(spec: str, cores: int) -> int:

@@ -51,7 +51,7 @@ from .bundle_support import (
     store_proven,
     trust_option,
 )
-from .batch_support import dask_client, rate_progress_bar
+from .batch_support import ChunkWriter, dask_client, rate_progress_bar
 from .common import EXIT_BAD_INPUT, progress_bar, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
@@ -225,13 +225,13 @@ def prove_batch_command(
     In this process, or on Dask workers (--scheduler, --cluster). Every receipt
     is checked before the first proof, its signature under the trust profile
     included (all or nothing on bad input); each bundle is attested with the
-    provider's signing key. Receipts
-    that already have a bundle under this key are skipped (--reprove proves
-    them again). Bundles are written and stored as their chunk comes back, and
-    each line "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk
-    and in the store, so an interruption loses nothing already printed and a
-    second run resumes (--json prints the list at the end). A receipt a worker
-    cannot prove is reported on stderr and the rest go on (exit 2 at the end).
+    provider's signing key. Receipts that already have a bundle under this key
+    are skipped (--reprove proves them again). Bundles are written as their
+    chunk comes back and the chunk is stored in one transaction; each line
+    "RECEIPT_ID: BUNDLE" is printed only once its bundle is on disk and in the
+    store, so an interruption loses nothing already printed and a second run
+    resumes (--json prints the list at the end). A receipt a worker cannot
+    prove is reported on stderr and the rest go on (exit 2 at the end).
     """
     table = active_rate_table(rates)
     receipts = [read_receipt_file(path) for path in receipt_files]
@@ -239,23 +239,24 @@ def prove_batch_command(
     targets = [Path(out_dir) / f"{Path(path).stem}.bundle.json" for path in receipt_files]
     keyring = load_trust_profile(trust).receipt_keyring()
     key = load_provider_signing_key(signing_key)
+    identity = receipt_identity(PRICE_AND_MODEL)
     key_path = ReceiptKeyPaths.under(keys_dir).proving_key
-    pk = load_receipt_key_pair(keys_dir)
+    pk = load_receipt_key_pair(keys_dir, PRICE_AND_MODEL)
     index_of = {receipt.receipt_id: index for index, receipt in enumerate(receipts)}
     written: list[dict[str, str]] = []
     failed: list[str] = []
 
-    def keep(proven: ProvenReceipt) -> None:
-        # Called as each chunk comes back: the bundle is on disk and in the store before it is reported.
+    def keep(proven: ProvenReceipt) -> None:  # each receipt of a chunk, as the chunk comes back
         assert proven.receipt is not None
-        index = index_of[proven.receipt.receipt_id]
-        receipt, target = receipts[index], targets[index]
-        save_bundle(target, proven)
-        store_proven(store, receipt, proven)
-        audit_proven(receipt, proven, target)
-        written.append({"receipt": receipt_files[index], "receipt_id": receipt.receipt_id, "bundle": str(target)})
-        if not as_json:
-            click.echo(f"{receipt.receipt_id}: {target}")
+        chunk.keep(index_of[proven.receipt.receipt_id], proven)
+
+    def chunk_done(count: int) -> None:  # after each chunk: store it, then report it
+        for index in chunk.commit():
+            receipt_id, target = receipts[index].receipt_id, str(targets[index])
+            written.append({"receipt": receipt_files[index], "receipt_id": receipt_id, "bundle": target})
+            if not as_json:
+                click.echo(f"{receipt_id}: {target}")
+        advance(count)
 
     def report(receipt: Receipt, error: ZkReceiptError) -> None:
         failed.append(receipt.receipt_id)
@@ -263,12 +264,12 @@ def prove_batch_command(
 
     with ReceiptStore() as store:
         check_batch(receipt_files, receipts, policies, targets, table, store, keyring)
-        vk_id = verification_key_id(pk.vk, receipt_identity(PRICE_AND_MODEL))
-        done = set() if reprove else store.proven_receipt_ids(vk_id, list(index_of))
+        done = set() if reprove else store.proven_receipt_ids(verification_key_id(pk.vk, identity), list(index_of))
         todo = [i for i, receipt in enumerate(receipts) if receipt.receipt_id not in done]
         if done:
             click.echo(f"skipping {len(done)} receipts already proven under this key (--reprove proves them again)", err=True)
         Path(out_dir).mkdir(parents=True, exist_ok=True)
+        chunk = ChunkWriter(store, receipts, targets, replace=reprove)
         with dask_client(scheduler, local_cluster) as client, rate_progress_bar(len(todo), "proving") as advance:
             prove_receipts(  # a cluster is started even for nothing to do: a bad --scheduler is found at once
                 [receipts[i] for i in todo],
@@ -280,7 +281,7 @@ def prove_batch_command(
                 on_proven=keep,
                 on_failed=report,
                 chunk_size=chunk_size,
-                progress=advance,
+                progress=chunk_done,  # called once per chunk, after the chunk's on_proven calls
                 client=client,
                 key_file=None if send_key else key_path,
             )

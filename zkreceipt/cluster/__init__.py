@@ -5,18 +5,22 @@ package when it is given a Dask client::
 
     from zkreceipt.cluster import open_client
     from zkreceipt.ledger.bundles import prove_receipts
+    from zkreceipt.ledger.keys import ReceiptKeyPaths, load_receipt_key_pair
 
+    pk = load_receipt_key_pair("keys")                    # the checked pair keys/receipt/
     with open_client(local_workers=4) as client:          # or open_client(scheduler="tcp://host:8786")
-        proven = prove_receipts(receipts, pk, policy, rates, client=client,
-                                key_file="keys/receipt.zkey", on_proven=store_it)
+        proven = prove_receipts(receipts, pk, policy, rates, trusted_keys=keyring, signing_key=provider_key,
+                                client=client, key_file=ReceiptKeyPaths.under("keys").proving_key,
+                                on_proven=store_it)
 
-What runs where: the client checks every receipt and builds each statement and
-bundle; a task carries a chunk of statements (inputs and public signals, ~0.7 kB
-each) to a worker, which solves the witnesses and proves the chunk with
-``groth16.prove_batch`` under a key it loaded once (:mod:`.worker_keys`), and
-returns 256 bytes per proof; the client verifies each chunk's proofs before
-handing them on (:mod:`.batch`). Faults and their handling are listed in
-:mod:`.batch`.
+What runs where: the client checks every receipt (its signature under
+``trusted_keys`` included) and builds each statement, and each bundle with the
+provider's attestation (workers never see the signing key); a task carries a
+chunk of statements (inputs and public signals, ~0.7 kB each) to a worker,
+which solves the witnesses and proves the chunk with ``groth16.prove_batch``
+under a key it loaded once (:mod:`.worker_keys`), and returns 256 bytes per
+proof; the client verifies each chunk's proofs before handing them on
+(:mod:`.batch`). Faults and their handling are listed in :mod:`.batch`.
 """
 
 from __future__ import annotations

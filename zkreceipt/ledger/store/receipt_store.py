@@ -52,6 +52,8 @@ DEFAULT_BUSY_TIMEOUT_SECONDS = 5.0
 BUSY_TIMEOUT_ENVIRONMENT_VARIABLE = "ZKRECEIPT_STORE_BUSY_TIMEOUT"
 _IN_CHUNK = 500  # ids per IN (…) list: well under every backend's bound-parameter limit
 _VK_ID_LENGTH = 64
+#: One item of :meth:`SqlReceiptStore.add_proven_many`: (receipt, bundle_json, vk_id, commitment).
+ProvenItem = tuple[Receipt, str, str, int | str]
 
 
 def default_busy_timeout() -> float:
@@ -273,12 +275,45 @@ class SqlReceiptStore(ReceiptStore):
         values = _bundle_values(bundle_json, kind, vk_id, commitment)
         return self._add_proven(receipts, "receipt_id", _receipt_row(receipt), values, replace)
 
+    def add_proven_many(
+        self, items: Iterable[ProvenItem], *, kind: str, replace: bool = False
+    ) -> list[StoredProofBundle]:
+        """Store several receipts (each if new) and their bundles in **one** transaction: all of them or none.
+
+        ``items``: ``(receipt, bundle_json, vk_id, commitment)`` each, as the
+        arguments of :meth:`add_proven`, with the same checks and the same unique
+        constraint: a bundle already stored under its receipt and key raises
+        DuplicateBundleError (unless ``replace``) and nothing of the call is
+        stored. One commit for the lot (a batch prover calls it once per chunk).
+        Rows are written in receipt-id order, so two of these racing on
+        overlapping receipts wait for each other instead of deadlocking.
+        Returns the stored bundles in the order of ``items``.
+        """
+        rows = [
+            (_receipt_row(receipt), _bundle_values(bundle_json, kind, vk_id, commitment))
+            for receipt, bundle_json, vk_id, commitment in items
+        ]
+        return self._add_proven_rows(receipts, "receipt_id", rows, replace)
+
     def _add_proven(
         self, table: sa.Table, key: str, row: dict[str, Any], values: dict[str, Any], replace: bool
     ) -> StoredProofBundle:
+        return self._add_proven_rows(table, key, [(row, values)], replace)[0]
+
+    def _add_proven_rows(
+        self, table: sa.Table, key: str, rows: Sequence[tuple[dict[str, Any], dict[str, Any]]], replace: bool
+    ) -> list[StoredProofBundle]:
+        """Each document (if new) and its bundle, in one transaction, in ``key`` order; the bundles in ``rows`` order."""
+        if not rows:
+            return []
+        order = sorted(range(len(rows)), key=lambda i: rows[i][0][key])
+        stored: dict[int, StoredProofBundle] = {}
         with self._write() as connection:
-            self._insert_document(connection, table, key, row)
-            return self._insert_bundle(connection, key, row[key], values, replace)
+            for i in order:
+                row, values = rows[i]
+                self._insert_document(connection, table, key, row)
+                stored[i] = self._insert_bundle(connection, key, row[key], values, replace)
+        return [stored[i] for i in range(len(rows))]
 
     def _insert_bundle(
         self, connection: Connection, subject: str, subject_id: str, values: dict[str, Any], replace: bool
