@@ -317,8 +317,14 @@ _POST_ERRORS = {
     403: {"model": schemas.ErrorBody, "description": "a key of the wrong role"},
 }
 
-_ADDRESS = Query(None, max_length=256)
-_TIME = Query(None, ge=0, lt=TIMESTAMP_LIMIT)
+
+
+def _text_query() -> Any:
+    return Query(None, max_length=256)
+
+
+def _time_query() -> Any:
+    return Query(None, ge=0, lt=TIMESTAMP_LIMIT)
 
 
 def _api_routes(api: APIRouter, state: ServiceState) -> None:
@@ -338,11 +344,11 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
 
     @api.get("/receipts", response_model=schemas.ReceiptPage, summary="Receipts, newest first (public view)")
     async def list_receipts(
-        client: str | None = _ADDRESS,
-        provider: str | None = _ADDRESS,
-        model: str | None = Query(None, max_length=256),
-        since: int | None = _TIME,
-        until: int | None = _TIME,
+        client: str | None = _text_query(),
+        provider: str | None = _text_query(),
+        model: str | None = _text_query(),
+        since: int | None = _time_query(),
+        until: int | None = _time_query(),
         limit: int = Query(settings.page_size, ge=1, le=100),
         cursor: str | None = Query(None, max_length=512),
     ) -> Response:
