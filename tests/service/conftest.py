@@ -19,7 +19,7 @@ def service_data(tmp_path_factory: pytest.TempPathFactory) -> ServiceData:
 
 @pytest.fixture(scope="session")
 def server(service_data: ServiceData) -> Iterator[RunningServer]:
-    running = start_server(service_data.home)
+    running = start_server(service_data.home, "--rate-limit", "0")  # limits: see test_invoices_keys_limits
     yield running
     stderr = running.stop()
     assert "Traceback" not in stderr, stderr

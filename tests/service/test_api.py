@@ -181,6 +181,7 @@ def test_concurrent_verifications_are_batched(server: RunningServer, service_dat
         (json.dumps({"bundles": [{}] * 257}).encode(), 413),
         (b" " * (1 << 20) + b"{}", 413),
     ],
+    ids=["not-json", "empty", "array", "deep", "no-bundles", "257-bundles", "over-1MiB"],
 )
 def test_bad_verify_bodies(api: httpx.Client, body: bytes, status: int) -> None:
     response = api.post("/api/v1/verify", content=body, headers={"content-type": "application/json"})

@@ -130,7 +130,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     from .rate_limits import RateLimiter
 
     settings = settings or ServiceSettings()
-    state = ServiceState(settings, limiter=RateLimiter(settings.requests_per_minute, settings.burst))
+    state = ServiceState(settings, limiter=RateLimiter(settings.requests_per_minute, settings.burst_size))
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -24,17 +24,22 @@ class ServiceSettings:
 
     ``home`` holds the store, the keys (``keys/``) and the trust the server
     verifies with. ``requests_per_minute`` = 0 turns rate limiting off (for a
-    load benchmark); a key or client may burst up to ``burst`` requests.
+    load benchmark); a key or client may burst up to ``burst`` requests
+    (0: a tenth of a minute's worth).
     """
 
     home: Path = field(default_factory=zkreceipt_home)
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_bundles_per_request: int = DEFAULT_MAX_BUNDLES_PER_REQUEST
     requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE
-    burst: int = 60
+    burst: int = 0
     batch_window_seconds: float = DEFAULT_BATCH_WINDOW_SECONDS
     batch_max_bundles: int = DEFAULT_BATCH_MAX_BUNDLES
     page_size: int = 20
+
+    @property
+    def burst_size(self) -> int:
+        return self.burst or max(1, self.requests_per_minute // 10)
 
     @property
     def store_path(self) -> Path:

@@ -109,7 +109,7 @@ class ServiceVerifier:
     receipt_signers: Keyring = field(default_factory=Keyring)
     _receipt_vk: VerifyingKey | None = field(default=None, init=False)
     _receipt_vk_problem: str | None = field(default=None, init=False)
-    _invoice_vks: dict[str, VerifyingKey | str] = field(default_factory=dict, init=False)
+    _invoice_vks: dict[str, VerifyingKey] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         path = ReceiptKeyPaths.under(self.keys_directory).verification_key
@@ -164,13 +164,14 @@ class ServiceVerifier:
         return [_receipt_verdict(bundle, check) for bundle, check in zip(bundles, checks, strict=True)]
 
     def _invoice_vk(self, bundle: InvoiceBundle) -> VerifyingKey | str:
+        """The trusted key of the bundle's invoice circuit (read once), or why there is none."""
         key = bundle.circuit_key
         if key not in self._invoice_vks:
             path = invoice_key_paths(bundle.policy.shape, self.keys_directory).verification_key
             try:
                 self._invoice_vks[key] = read_verification_key(path)
             except ZkReceiptError as error:
-                self._invoice_vks[key] = f"the server holds no trusted verification key for {key} ({error})"
+                return f"the server holds no trusted verification key for {key} ({error})"
         return self._invoice_vks[key]
 
     def _verify_invoice(self, bundle: InvoiceBundle) -> Verdict:
