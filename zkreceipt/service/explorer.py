@@ -48,8 +48,8 @@ def _utc(timestamp: object) -> str:
 _environment.filters["utc"] = _utc
 
 
-def render(template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    return HTMLResponse(_environment.get_template(template).render(**context), status_code=status, headers=headers)
+def render(template: str, status_code: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
+    return HTMLResponse(_environment.get_template(template).render(**context), status_code=status_code, headers=headers)
 
 
 def render_error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
