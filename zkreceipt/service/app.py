@@ -51,6 +51,11 @@ T = TypeVar("T")
 #: Deepest JSON nesting accepted in a body (a bundle needs 4); deeper input could exhaust the C stack.
 MAX_JSON_DEPTH = 32
 TIMESTAMP_LIMIT = 1 << 63
+#: +1 for each opening bracket byte, −1 for each closing one (strings may inflate the count: a false refusal
+#: needs dozens of brackets inside strings, which no bundle or receipt has).
+_BRACKET_STEPS = np.zeros(256, dtype=np.int32)
+_BRACKET_STEPS[[ord("["), ord("{")]] = 1
+_BRACKET_STEPS[[ord("]"), ord("}")]] = -1
 API_PREFIX = "/api/v1"
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -250,10 +255,11 @@ def parse_json(body: bytes) -> Any:
     """JSON from bytes; ApiError 400 if it is not JSON, not UTF-8, or nested too deep."""
     if not body:
         raise ApiError(400, "body: empty; expected JSON")
-    data = np.frombuffer(body, dtype=np.uint8)
-    steps = np.isin(data, (0x5B, 0x7B)).astype(np.int32) - np.isin(data, (0x5D, 0x7D)).astype(np.int32)
-    if int(np.cumsum(steps).max()) > MAX_JSON_DEPTH:
-        raise ApiError(400, f"body: JSON nested deeper than {MAX_JSON_DEPTH} levels")
+    # Depth ≤ the number of opening brackets: only a body with many of them needs the running count.
+    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH:
+        depth = np.cumsum(_BRACKET_STEPS[np.frombuffer(body, dtype=np.uint8)])
+        if int(depth.max()) > MAX_JSON_DEPTH:
+            raise ApiError(400, f"body: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
         return json.loads(body)
     except (ValueError, RecursionError) as error:

@@ -24,6 +24,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
@@ -106,19 +107,31 @@ class StoredBundle:
     verified_at: int | None = None
     problems: tuple[str, ...] = ()
 
-    @property
+    @cached_property
     def document(self) -> dict[str, Any]:
+        """The bundle JSON as a dict (parsed once)."""
         loaded = json.loads(self.bundle_json)
         return loaded if isinstance(loaded, dict) else {}
 
 
 @dataclass(frozen=True)
 class ReceiptEntry:
-    """A stored receipt (private fields included: the caller decides who sees them) and its bundles."""
+    """A stored receipt (private fields included: the caller decides who sees them) and its bundles.
 
-    receipt: Receipt
+    The receipt is parsed from its stored JSON when first asked for: the public view needs only the id.
+    """
+
+    receipt_id: str
+    stored_json: str = field(repr=False)
     stored_at: int
     bundles: tuple[StoredBundle, ...]
+
+    @cached_property
+    def receipt(self) -> Receipt:
+        try:
+            return parse_receipt(self.stored_json)
+        except ZkReceiptError as error:
+            raise StoreError(f"stored receipt {self.receipt_id!r} is corrupt ({error})") from None
 
 
 @dataclass(frozen=True)
@@ -257,12 +270,8 @@ class Repository:
         return self._entry(*rows[0])
 
     def _entry(self, receipt_id: str, document: str, stored_at: int) -> ReceiptEntry:
-        try:
-            receipt = parse_receipt(document)
-        except ZkReceiptError as error:
-            raise StoreError(f"stored receipt {receipt_id!r} is corrupt ({error})") from None
         rows = self._rows(_BUNDLE_SQL + " WHERE b.receipt_id = ? ORDER BY b.bundle_id", (receipt_id,))
-        return ReceiptEntry(receipt, stored_at, tuple(_stored_bundle(row) for row in rows))
+        return ReceiptEntry(receipt_id, document, stored_at, tuple(_stored_bundle(row) for row in rows))
 
     def get_bundle(self, bundle_id: int) -> StoredBundle:
         """The receipt bundle ``bundle_id``; RecordNotFoundError if absent."""

@@ -109,6 +109,7 @@ class ServiceVerifier:
     receipt_signers: Keyring = field(default_factory=Keyring)
     _receipt_vk: VerifyingKey | None = field(default=None, init=False)
     _receipt_vk_problem: str | None = field(default=None, init=False)
+    receipt_vk_id: str | None = field(default=None, init=False)
     _invoice_vks: dict[str, VerifyingKey] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
@@ -117,10 +118,8 @@ class ServiceVerifier:
             self._receipt_vk = read_verification_key(path)
         except ZkReceiptError as error:
             self._receipt_vk_problem = f"the server holds no trusted receipt verification key ({error})"
-
-    @property
-    def receipt_vk_id(self) -> str | None:
-        return None if self._receipt_vk is None else verification_key_id(self._receipt_vk)
+        else:
+            self.receipt_vk_id = verification_key_id(self._receipt_vk)  # a pairing (e(α, β)): computed once
 
     def published_rate(self, model: str) -> str | None:
         """The model's rate in the trusted (published) rate table, as a decimal string, or None."""

@@ -58,7 +58,7 @@ def receipt_public_view(entry: ReceiptEntry) -> dict[str, Any]:
     price_fp = _int(disclosed.get("price_fp"))
     model = disclosed.get("model")
     return {
-        "receipt_id": entry.receipt.receipt_id,
+        "receipt_id": entry.receipt_id,
         "model": model if isinstance(model, str) else None,
         "price": None if price_fp is None else fixed_to_text(price_fp, TOKEN_DECIMALS),
         "commitment": latest.commitment if latest is not None else None,
