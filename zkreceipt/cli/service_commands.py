@@ -74,7 +74,7 @@ def serve_command(host: str, port: int, home: str | None, rate_limit: int | None
                     f"zkreceipt serve: ready on http://{shown}:{bound[1]}/ ({time.perf_counter() - started:.1f} s)"
                 )
 
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning", access_log=False, http=os.environ.get("ZKR_HTTP", "auto"))
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
     server = ReadyServer(config)
     server.run()
     if not server.started:
