@@ -62,6 +62,12 @@ def serve_command(host: str, port: int, home: str | None, rate_limit: int | None
         settings = ServiceSettings(home=settings.home, requests_per_minute=rate_limit)
     if host not in (LOOPBACK, "localhost", "::1"):
         click.echo(f"warning: binding {host}: the service is reachable beyond this machine", err=True)
+    if not (settings.keys_directory / "verification_key.json").is_file():
+        click.echo(
+            f"warning: {settings.keys_directory / 'verification_key.json'} is missing: every receipt bundle will be"
+            " reported invalid (run `zkreceipt setup` or `zkreceipt demo` first)",
+            err=True,
+        )
     click.echo(f"zkreceipt serve: home {settings.home}; warming the verifier…")
 
     class ReadyServer(uvicorn.Server):

@@ -119,6 +119,8 @@ def _load_trust(repository: Repository, settings: ServiceSettings) -> ServiceVer
 async def _verify_stored(state: ServiceState) -> None:
     """Verify the stored receipt bundles that have no verdict yet (bundles stored by the CLI), in batches."""
     assert state.verifier is not None
+    if state.verifier.receipt_vk_id is None:  # nothing can verify: record no verdict that a key would change
+        return
     while True:
         bundles = await state.store(Repository.unverified_bundles, state.settings.batch_max_bundles)
         if not bundles:
@@ -478,7 +480,7 @@ async def refreshed_receipt(state: ServiceState, receipt_id: str) -> Any:
     """The stored receipt, after verifying (and recording) any of its bundles without a verdict."""
     entry = await state.store(Repository.show_receipt, receipt_id)
     pending = [bundle for bundle in entry.bundles if bundle.verified is None]
-    if not pending:
+    if not pending or state.verifier is None or state.verifier.receipt_vk_id is None:
         return entry
     verdicts = await state.verify([bundle.document for bundle in pending])
     now = int(time.time())
