@@ -1,11 +1,13 @@
 """Load on the receipt service: requests/s and p50/p99 latency, beside verifying one bundle at a time.
 
-Run: python3 benchmarks/service_load.py [--seconds 8] [--bundles 64] [--clients 1,16,64]
+Run: python3 benchmarks/service_load.py [--seconds 8] [--bundles 64] [--clients 1,16,64] [--verifiers process,thread]
 
 One run, on this machine, side by side:
 
 1. a home with development keys and ``--bundles`` distinct proven receipts (stored, as `prove` stores them);
-2. ``zkreceipt serve --port 0 --rate-limit 0`` in its own process (the time until "ready" is reported);
+2. ``zkreceipt serve --port 0 --rate-limit 0 --verifier V`` in its own process, for each verifier host V
+   (``process``: the pairing checks in a process of their own, the default; ``thread``: in the server's
+   process), one after the other (the time until "ready" is reported);
 3. the same verifications done one ``verify_bundle`` call at a time, in this process (parse + check, as
    `zkreceipt verify` does after loading its key): the one-at-a-time figure;
 4. a bounded loop of concurrent requests to 127.0.0.1 for each route and client count: ``GET
@@ -72,10 +74,10 @@ def build_home(home: Path, count: int) -> tuple[list[dict[str, object]], object]
     return [bundle_to_json(item.bundle) for item in proven], pk.vk
 
 
-def start_server(home: Path) -> tuple[subprocess.Popen[str], int, float]:
+def start_server(home: Path, verifier: str) -> tuple[subprocess.Popen[str], int, float]:
     started = time.perf_counter()
     process = subprocess.Popen(
-        [*CLI, "serve", "--port", "0", "--rate-limit", "0", "--home", str(home)],
+        [*CLI, "serve", "--port", "0", "--rate-limit", "0", "--verifier", verifier, "--home", str(home)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     assert process.stdout is not None
@@ -168,6 +170,7 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=50_000, help="at most this many requests per scenario")
     parser.add_argument("--bundles", type=int, default=64, help="distinct proven receipts")
     parser.add_argument("--clients", default="1,16,64", help="concurrent clients, comma-separated")
+    parser.add_argument("--verifiers", default="process,thread", help="verifier hosts to compare, comma-separated")
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
     print(f"load average at start: {os.getloadavg()}", flush=True)
@@ -175,41 +178,46 @@ def main() -> None:
         home = Path(directory)
         documents, vk = build_home(home, args.bundles)
         one_at_a_time(documents[:4], vk, 0.5)  # warm-up: loads the verifier kernels
-        server, port, startup = start_server(home)
-        try:
-            before = one_at_a_time(documents, vk, args.seconds)
-            scenarios = [
-                Scenario("GET /api/v1/receipts?limit=20", [http_request("GET", "/api/v1/receipts?limit=20")], b"items"),
-                Scenario(
-                    "POST /api/v1/verify (1 bundle)",
-                    [http_request("POST", "/api/v1/verify", json.dumps(d).encode()) for d in documents],
-                    b'"valid": true',
-                ),
-            ]
-            results = {
-                (s.name, n): asyncio.run(run_scenario(port, s, n, args.seconds, args.max_requests))
-                for s in scenarios
-                for n in counts
-            }
-            after = one_at_a_time(documents, vk, args.seconds)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        before = one_at_a_time(documents, vk, args.seconds)
+        scenarios = [
+            Scenario("GET /api/v1/receipts?limit=20", [http_request("GET", "/api/v1/receipts?limit=20")], b"items"),
+            Scenario(
+                "POST /api/v1/verify (1 bundle)",
+                [http_request("POST", "/api/v1/verify", json.dumps(d).encode()) for d in documents],
+                b'"valid": true',
+            ),
+        ]
+        results: dict[tuple[str, str, int], dict[str, float]] = {}
+        startups: dict[str, float] = {}
+        for verifier in args.verifiers.split(","):
+            server, port, startups[verifier] = start_server(home, verifier)
+            try:
+                for s in scenarios:
+                    for n in counts:
+                        results[(verifier, s.name, n)] = asyncio.run(
+                            run_scenario(port, s, n, args.seconds, args.max_requests)
+                        )
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        after = one_at_a_time(documents, vk, args.seconds)
     print(f"load average at end: {os.getloadavg()}")
-    print(f"\nserver start until ready (warm kernel cache, verifier warmed): {startup:.2f} s\n")
-    print("| what | clients | per second | p50 ms | p99 ms | requests |")
+    for verifier, seconds in startups.items():
+        print(f"server start until ready (--verifier {verifier}, warm kernel cache, verifier warmed): {seconds:.2f} s")
+    print("\n| what | clients | per second | p50 ms | p99 ms | requests |")
     print("| --- | --- | --- | --- | --- | --- |")
     for label, (rate, latencies) in (("`verify_bundle` one at a time, in process (before)", before),
                                      ("`verify_bundle` one at a time, in process (after)", after)):
         figures = summary(rate, latencies)
         print(f"| {label} | 1 | {rate:.0f} | {figures['p50']:.1f} | {figures['p99']:.1f} | {figures['count']:.0f} |")
-    for (name, clients), figures in results.items():
-        print(f"| {name} | {clients} | {figures['rate']:.0f} | {figures['p50']:.1f} | {figures['p99']:.1f} | "
-              f"{figures['count']:.0f} |")
+    for (verifier, name, clients), figures in results.items():
+        print(f"| {name}, verifier {verifier} | {clients} | {figures['rate']:.0f} | {figures['p50']:.1f} | "
+              f"{figures['p99']:.1f} | {figures['count']:.0f} |")
     baseline = (before[0] + after[0]) / 2
-    top = results[(scenarios[1].name, max(counts))]
-    print(f"\nverify throughput at {max(counts)} clients / one at a time (mean of before and after): "
-          f"{top['rate'] / baseline:.1f}×; p99 {top['p99']:.0f} ms")
+    for verifier in startups:
+        top = results[(verifier, scenarios[1].name, max(counts))]
+        print(f"verifier {verifier}: verify throughput at {max(counts)} clients / one at a time (mean of before "
+              f"and after): {top['rate'] / baseline:.1f}×; p99 {top['p99']:.0f} ms")
 
 
 if __name__ == "__main__":

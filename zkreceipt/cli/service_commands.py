@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -44,8 +45,15 @@ home_option = click.option(
     default=None,
     help="requests a minute per API key or client address (0: no limit) [default: 600]",
 )
+@click.option(
+    "--verifier",
+    type=click.Choice(["process", "thread"]),
+    default="process",
+    show_default=True,
+    help="run the pairing checks in a process of their own, or in a thread of the server",
+)
 @reports_bad_input
-def serve_command(host: str, port: int, home: str | None, rate_limit: int | None) -> None:
+def serve_command(host: str, port: int, home: str | None, rate_limit: int | None, verifier: str) -> None:
     """Serve the JSON API (/api/v1, /openapi.json) and the explorer (/) over the home's store.
 
     Prints "ready on http://HOST:PORT" once the verifier kernels are warm and the socket listens.
@@ -57,9 +65,9 @@ def serve_command(host: str, port: int, home: str | None, rate_limit: int | None
     from ..service import ServiceSettings, create_app
 
     started = time.perf_counter()
-    settings = ServiceSettings(home=_use_home(home))
+    settings = ServiceSettings(home=_use_home(home), verifier_process=verifier == "process")
     if rate_limit is not None:
-        settings = ServiceSettings(home=settings.home, requests_per_minute=rate_limit)
+        settings = dataclasses.replace(settings, requests_per_minute=rate_limit)
     if host not in (LOOPBACK, "localhost", "::1"):
         click.echo(f"warning: binding {host}: the service is reachable beyond this machine", err=True)
     if not (settings.keys_directory / "verification_key.json").is_file():

@@ -29,20 +29,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..errors import StoreError, ZkReceiptError
-from ..receipts import Keyring
+from ..receipts import RateTable, active_rate_table
 from ..receipts.receipt import ED25519_ALGORITHM
 from . import schemas
 from .api_keys import hash_api_key
 from .batching import MicroBatcher
-from .repository import ApiKeyRecord, CursorError, DuplicateBundleError, RecordNotFoundError, Repository
+from . import verifier_host
+from .repository import ApiKeyRecord, DuplicateBundleError, RecordNotFoundError, Repository
 from .settings import ServiceSettings
-from .verification import (
-    INVOICE_BUNDLE_KIND,
-    RECEIPT_BUNDLE_KIND,
-    ServiceVerifier,
-    Submission,
-    Verdict,
-)
+from .verdicts import INVOICE_BUNDLE_KIND, RECEIPT_BUNDLE_KIND, Submission, Verdict
+from .verifier_host import VerifierHost
 from .views import invoice_detail_view, invoice_public_view, receipt_detail_view, receipt_public_view
 
 logger = logging.getLogger(__name__)
@@ -85,11 +81,10 @@ class ServiceState:
     store_thread: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="zkreceipt-store")
     )
-    verify_thread: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="zkreceipt-verify")
-    )
     repository: Repository | None = None
-    verifier: ServiceVerifier | None = None
+    verifier: VerifierHost | None = None
+    receipt_vk_id: str | None = None
+    rates: RateTable | None = None
     batcher: MicroBatcher[object, Verdict] | None = None
     limiter: Any = None
     verified_count: int = 0
@@ -100,8 +95,9 @@ class ServiceState:
         return await asyncio.get_running_loop().run_in_executor(self.store_thread, call)
 
     async def off_loop(self, function: Callable[..., T], *args: Any) -> T:
-        """Run CPU work (verification) on the verifier thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.verify_thread, function, *args)
+        """Run a function of :mod:`.verifier_host` in the verifier (its own process by default)."""
+        assert self.verifier is not None
+        return await self.verifier.call(function, *args)
 
     async def verify(self, documents: list[object]) -> list[Verdict]:
         assert self.batcher is not None
@@ -110,16 +106,14 @@ class ServiceState:
         return verdicts
 
 
-def _load_trust(repository: Repository, settings: ServiceSettings) -> ServiceVerifier:
+def _receipt_signers(repository: Repository) -> list[str]:
     """TEMPORARY (trust branch): receipt signers are the Ed25519 keys recorded in the store."""
-    signers = [r.public_key for r in repository.store.key_records() if r.algorithm == ED25519_ALGORITHM]
-    return ServiceVerifier(settings.keys_directory, receipt_signers=Keyring.of(signers))
+    return [r.public_key for r in repository.store.key_records() if r.algorithm == ED25519_ALGORITHM]
 
 
 async def _verify_stored(state: ServiceState) -> None:
     """Verify the stored receipt bundles that have no verdict yet (bundles stored by the CLI), in batches."""
-    assert state.verifier is not None
-    if state.verifier.receipt_vk_id is None:  # nothing can verify: record no verdict that a key would change
+    if state.receipt_vk_id is None:  # nothing can verify: record no verdict that a key would change
         return
     while True:
         bundles = await state.store(Repository.unverified_bundles, state.settings.batch_max_bundles)
@@ -143,11 +137,12 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         state.repository = await loop.run_in_executor(state.store_thread, Repository, settings.store_path)
-        state.verifier = await state.store(_load_trust, settings)
-        await state.off_loop(state.verifier.warm)
+        signers = await state.store(_receipt_signers)
+        state.verifier = VerifierHost(settings.keys_directory, signers, separate_process=settings.verifier_process)
+        state.rates = active_rate_table()
+        state.receipt_vk_id = await state.off_loop(verifier_host.warm)
         state.batcher = MicroBatcher(
-            state.verifier.verify_documents,
-            state.verify_thread,
+            functools.partial(state.off_loop, verifier_host.verify_documents),
             window=settings.batch_window_seconds,
             max_items=settings.batch_max_bundles,
         )
@@ -160,7 +155,7 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
             await state.batcher.stop()
             await state.store(Repository.close)
             state.store_thread.shutdown(wait=True)
-            state.verify_thread.shutdown(wait=True)
+            state.verifier.shutdown()
 
     app = FastAPI(
         title="zkreceipt receipt service",
@@ -340,11 +335,11 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
 
     @api.get("/health", response_model=schemas.Health, summary="Ready, with the trusted receipt key id")
     async def health() -> Response:
-        assert state.verifier is not None and state.batcher is not None
+        assert state.batcher is not None
         return json_response(
             {
                 "status": "ok",
-                "receipt_vk_id": state.verifier.receipt_vk_id,
+                "receipt_vk_id": state.receipt_vk_id,
                 "batches": state.batcher.batches,
                 "verified": state.batcher.items,
             }
@@ -403,8 +398,7 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         items = submissions_of(
             await read_json_body(request, settings.max_body_bytes), "receipt", settings.max_bundles_per_request
         )
-        assert state.verifier is not None
-        checked = await state.off_loop(state.verifier.check_receipt_submissions, items)
+        checked = await state.off_loop(verifier_host.check_receipt_submissions, items)
         return json_response({"results": await store_submissions(state, key, checked, "receipt")})
 
     @api.post(
@@ -449,8 +443,7 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         items = submissions_of(
             await read_json_body(request, settings.max_body_bytes), "invoice", settings.max_bundles_per_request
         )
-        assert state.verifier is not None
-        checked = await state.off_loop(state.verifier.check_invoice_submissions, items)
+        checked = await state.off_loop(verifier_host.check_invoice_submissions, items)
         return json_response({"results": await store_submissions(state, key, checked, "invoice")})
 
     @api.post(
@@ -480,7 +473,7 @@ async def refreshed_receipt(state: ServiceState, receipt_id: str) -> Any:
     """The stored receipt, after verifying (and recording) any of its bundles without a verdict."""
     entry = await state.store(Repository.show_receipt, receipt_id)
     pending = [bundle for bundle in entry.bundles if bundle.verified is None]
-    if not pending or state.verifier is None or state.verifier.receipt_vk_id is None:
+    if not pending or state.receipt_vk_id is None:
         return entry
     verdicts = await state.verify([bundle.document for bundle in pending])
     now = int(time.time())

@@ -4,7 +4,7 @@ Requests put their bundles in a queue and wait. One collector takes the
 first waiting request, then everything already queued; if the previous batch
 held more than one request (the service is under load), it also waits up to
 ``window`` seconds for more, until ``max_items`` bundles are collected. The
-batch runs on a worker thread, off the event loop, while the next one
+batch runs off the event loop (in the verifier's process) while the next one
 gathers. Under load a batch of N bundles costs about N + 3 Miller loops and
 one final exponentiation (:func:`zkreceipt.groth16.batch_verifier.verify_batch`)
 instead of N single checks; an idle service answers at once, without waiting.
@@ -13,8 +13,7 @@ instead of N single checks; an idle service answers at once, without waiting.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -29,13 +28,13 @@ class _Request(Generic[T, R]):
 
 
 class MicroBatcher(Generic[T, R]):
-    """Collects items from concurrent callers and runs ``process(items) -> results`` once per batch."""
+    """Collects items from concurrent callers and awaits ``run(items) -> results`` once per batch.
 
-    def __init__(
-        self, process: Callable[[list[T]], list[R]], executor: Executor, *, window: float, max_items: int
-    ) -> None:
-        self._process = process
-        self._executor = executor
+    ``run`` does the work off the event loop (in the verifier's thread or process).
+    """
+
+    def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], *, window: float, max_items: int) -> None:
+        self._run_batch = run
         self._window = window
         self._max_items = max_items
         self._queue: asyncio.Queue[_Request[T, R]] = asyncio.Queue()
@@ -85,13 +84,12 @@ class MicroBatcher(Generic[T, R]):
         return batch
 
     async def _run(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             batch = await self._collect()
             self._last_batch_requests = len(batch)
             items = [item for request in batch for item in request.items]
             try:
-                results = await loop.run_in_executor(self._executor, self._process, items)
+                results = await self._run_batch(items)
             except Exception as error:  # a crash is reported to every waiting caller, never as a verdict
                 for request in batch:
                     if not request.done.done():

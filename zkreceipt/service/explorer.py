@@ -19,6 +19,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..receipts import RateTable
+from ..receipts.fixed_point import TOKEN_DECIMALS, fixed_to_text
 from .repository import Repository
 from .views import private_receipt_fields, receipt_public_view
 
@@ -58,6 +60,13 @@ def render_error(request: Request, status: int, message: str, headers: dict[str,
 
 def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
+
+
+def _published_rate(rates: RateTable | None, model: str | None) -> str | None:
+    """The model's rate in the server's (published) rate table, as a decimal string, or None."""
+    if rates is None or model is None or model not in rates.models:
+        return None
+    return fixed_to_text(rates.rate_fp(model), TOKEN_DECIMALS)
 
 
 def _price_equation(view: dict[str, Any], rate: str | None) -> str | None:
@@ -107,8 +116,7 @@ def explorer_router(state: ServiceState) -> APIRouter:
 
         entry = await refreshed_receipt(state, receipt_id)
         view = receipt_public_view(entry)
-        assert state.verifier is not None
-        rate = state.verifier.published_rate(view["model"]) if view["model"] else None
+        rate = _published_rate(state.rates, view["model"])
         latest = entry.bundles[-1] if entry.bundles else None
         return render(
             "receipt.html",

@@ -43,62 +43,9 @@ from ..receipts import (
     parse_invoice,
     parse_receipt,
     receipt_commitment,
-    recover_invoice_signer,
     verify_receipt,
 )
-from ..receipts.fixed_point import TOKEN_DECIMALS, fixed_to_text
-
-RECEIPT_BUNDLE_KIND = "groth16-receipt"
-INVOICE_BUNDLE_KIND = "groth16-invoice"
-
-
-@dataclass(frozen=True)
-class Verdict:
-    """What the server concluded about one bundle, with every reason it is not valid.
-
-    ``signer_trusted`` is None when the signer could not be checked from the
-    bundle alone (today's bundles: the receipt signature covers private fields).
-    """
-
-    valid: bool
-    problems: tuple[str, ...]
-    family: str | None = None
-    vk_id: str | None = None
-    circuit: str | None = None
-    signer: str | None = None
-    signer_trusted: bool | None = None
-    commitment: str | None = None
-    policy: dict[str, int | None] = field(default_factory=dict)
-    disclosed: dict[str, str | int] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "valid": self.valid,
-            "problems": list(self.problems),
-            "family": self.family,
-            "vk_id": self.vk_id,
-            "circuit": self.circuit,
-            "signer": self.signer,
-            "signer_trusted": self.signer_trusted,
-            "commitment": self.commitment,
-            "policy": dict(self.policy),
-            "disclosed": dict(self.disclosed),
-        }
-
-
-def invalid(problem: str) -> Verdict:
-    return Verdict(False, (problem,))
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A checked submission: the stored forms, and the verdict (stored only if valid)."""
-
-    verdict: Verdict
-    owner_id: str | None = None
-    document: Receipt | Invoice | None = None
-    bundle_json: str | None = None
-
+from .verdicts import Submission, Verdict, invalid, invoice_signer
 
 @dataclass
 class ServiceVerifier:
@@ -120,12 +67,6 @@ class ServiceVerifier:
             self._receipt_vk_problem = f"the server holds no trusted receipt verification key ({error})"
         else:
             self.receipt_vk_id = verification_key_id(self._receipt_vk)  # a pairing (e(α, β)): computed once
-
-    def published_rate(self, model: str) -> str | None:
-        """The model's rate in the trusted (published) rate table, as a decimal string, or None."""
-        if model not in self.rates.models:
-            return None
-        return fixed_to_text(self.rates.rate_fp(model), TOKEN_DECIMALS)
 
     # verification
 
@@ -288,16 +229,6 @@ def _canonical(document: object) -> str:
     import json
 
     return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def invoice_signer(invoice: Invoice) -> str | None:
-    """The address the accounting signature recovers to, or None if unsigned or unrecoverable."""
-    if invoice.accounting_signature is None:
-        return None
-    try:
-        return recover_invoice_signer(invoice)
-    except ZkReceiptError:
-        return None
 
 
 def _receipt_verdict(bundle: ProofBundle, check: BundleCheck | None, problem: str = "") -> Verdict:

@@ -15,7 +15,7 @@ from ..receipts.field_encoding import RECEIPT_FIELD_ORDER
 from ..receipts.fixed_point import TOKEN_DECIMALS, fixed_to_text
 from .api_keys import ROLES
 from .repository import ApiKeyRecord, InvoiceEntry, ReceiptEntry, StoredBundle
-from .verification import invoice_signer
+from .verdicts import invoice_signer
 
 #: Receipt JSON names of the fixed-point field elements.
 _JSON_NAMES = {"units_fp": "units", "price_fp": "price"}
