@@ -100,3 +100,17 @@ def test_rate_limit_per_key_answers_429_with_retry_after(
         assert 1 <= int(limited.headers["retry-after"]) <= 3
         key = next(iter(keys.values()))  # a key has its own bucket
         assert client.get("/api/v1/receipts", headers=bearer(key)).status_code == 200
+
+
+def test_invoice_verify_refuses_receipt_bundles(api: httpx.Client, service_data: ServiceData) -> None:
+    from zkreceipt.ledger.bundle_format import bundle_to_json
+
+    results = api.post("/api/v1/invoices/verify", json=bundle_to_json(service_data.stored[0].bundle)).json()["results"]
+    assert results[0]["valid"] is False and "not a bundle of format" in results[0]["problems"][0]
+
+
+def test_the_service_names_the_invoice_format_as_the_ledger_does() -> None:
+    from zkreceipt.ledger import invoice_bundles
+    from zkreceipt.service import verdicts
+
+    assert verdicts.INVOICE_BUNDLE_FORMAT == invoice_bundles.INVOICE_BUNDLE_FORMAT

@@ -37,7 +37,7 @@ from .batching import MicroBatcher
 from . import verifier_host
 from .repository import ApiKeyRecord, DuplicateBundleError, RecordNotFoundError, Repository
 from .settings import ServiceSettings
-from .verdicts import INVOICE_BUNDLE_KIND, RECEIPT_BUNDLE_KIND, Submission, Verdict
+from .verdicts import INVOICE_BUNDLE_FORMAT, INVOICE_BUNDLE_KIND, RECEIPT_BUNDLE_KIND, Submission, Verdict, invalid
 from .verifier_host import VerifierHost
 from .views import invoice_detail_view, invoice_public_view, receipt_detail_view, receipt_public_view
 
@@ -234,8 +234,8 @@ async def admit(request: Request) -> None:
         raise ApiError(429, f"rate limit: {state.settings.requests_per_minute} requests a minute", {"Retry-After": str(wait)})
 
 
-async def read_json_body(request: Request, limit: int) -> Any:
-    """The JSON body, at most ``limit`` bytes and :data:`MAX_JSON_DEPTH` deep; 413 / 400 otherwise."""
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, at most ``limit`` bytes (413 as soon as the declared or received size is over)."""
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdecimal() and int(declared) > limit:
         raise ApiError(413, f"body: larger than {limit} bytes")
@@ -245,7 +245,12 @@ async def read_json_body(request: Request, limit: int) -> Any:
         if size > limit:
             raise ApiError(413, f"body: larger than {limit} bytes")
         chunks.append(chunk)
-    return parse_json(b"".join(chunks))
+    return b"".join(chunks)
+
+
+async def read_json_body(request: Request, limit: int) -> Any:
+    """The JSON body, at most ``limit`` bytes and :data:`MAX_JSON_DEPTH` deep; 413 / 400 otherwise."""
+    return parse_json(await read_body(request, limit))
 
 
 def parse_json(body: bytes) -> Any:
@@ -394,12 +399,27 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         summary="A provider submits receipts with their bundles; each is verified before it is stored",
     )
     async def submit_bundles(request: Request) -> Response:
+        return await submit(request, "receipt")
+
+    async def submit(request: Request, family: str) -> Response:
         key = require_provider(request)
-        items = submissions_of(
-            await read_json_body(request, settings.max_body_bytes), "receipt", settings.max_bundles_per_request
-        )
-        checked = await state.off_loop(verifier_host.check_receipt_submissions, items)
-        return json_response({"results": await store_submissions(state, key, checked, "receipt")})
+        document = await read_json_body(request, settings.max_body_bytes)
+        items = submissions_of(document, family, settings.max_bundles_per_request)
+        check = verifier_host.check_receipt_submissions if family == "receipt" else verifier_host.check_invoice_submissions
+        checked = await state.off_loop(check, items)
+        return json_response({"results": await store_submissions(state, key, checked, family)})
+
+    async def verify_bodies(request: Request, only_format: str | None = None) -> Response:
+        bundles = bundles_of(await read_json_body(request, settings.max_body_bytes), settings.max_bundles_per_request)
+        verdicts = await state.verify(bundles) if only_format is None else await verify_only(bundles, only_format)
+        return json_response({"results": [verdict.to_json() for verdict in verdicts]})
+
+    async def verify_only(bundles: list[object], only_format: str) -> list[Verdict]:
+        """Verdicts, with every bundle not of ``only_format`` refused without verifying it."""
+        wanted = [i for i, b in enumerate(bundles) if isinstance(b, dict) and b.get("format") == only_format]
+        verdicts = dict(zip(wanted, await state.verify([bundles[i] for i in wanted]) if wanted else [], strict=True))
+        refused = invalid(f"not a bundle of format {only_format!r}")
+        return [verdicts.get(i, refused) for i in range(len(bundles))]
 
     @api.post(
         "/verify",
@@ -409,9 +429,7 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         summary="Verdicts for one or many bundles (receipt or invoice), micro-batched; nothing stored",
     )
     async def verify_route(request: Request) -> Response:
-        document = await read_json_body(request, settings.max_body_bytes)
-        verdicts = await state.verify(bundles_of(document, settings.max_bundles_per_request))
-        return json_response({"results": [verdict.to_json() for verdict in verdicts]})
+        return await verify_bodies(request)
 
     @api.get("/invoices", response_model=schemas.InvoicePage, summary="Invoices, newest first (public view)")
     async def list_invoices(
@@ -439,12 +457,7 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         summary="The accounting signer submits invoices with their bundles; each is verified before it is stored",
     )
     async def submit_invoice_bundles(request: Request) -> Response:
-        key = require_provider(request)
-        items = submissions_of(
-            await read_json_body(request, settings.max_body_bytes), "invoice", settings.max_bundles_per_request
-        )
-        checked = await state.off_loop(verifier_host.check_invoice_submissions, items)
-        return json_response({"results": await store_submissions(state, key, checked, "invoice")})
+        return await submit(request, "invoice")
 
     @api.post(
         "/invoices/verify",
@@ -454,9 +467,7 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         summary="Verdicts for invoice bundles; nothing stored",
     )
     async def verify_invoices(request: Request) -> Response:
-        documents = bundles_of(await read_json_body(request, settings.max_body_bytes), settings.max_bundles_per_request)
-        verdicts = await state.verify(documents)
-        return json_response({"results": [verdict.to_json() for verdict in verdicts]})
+        return await verify_bodies(request, INVOICE_BUNDLE_FORMAT)
 
     @api.get(
         "/invoices/{invoice_id}",

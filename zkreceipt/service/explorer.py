@@ -176,18 +176,9 @@ def explorer_router(state: ServiceState) -> APIRouter:
 
 async def _read_form(request: Request, limit: int) -> dict[str, list[str]]:
     """An urlencoded form body (at most ``limit`` bytes), parsed without python-multipart."""
-    from .app import ApiError
+    from .app import ApiError, read_body
 
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdecimal() and int(declared) > limit:
-        raise ApiError(413, f"body: larger than {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise ApiError(413, f"body: larger than {limit} bytes")
-        chunks.append(chunk)
     try:
-        return parse_qs(b"".join(chunks).decode("utf-8"), max_num_fields=4)
+        return parse_qs((await read_body(request, limit)).decode("utf-8"), max_num_fields=4)
     except (UnicodeDecodeError, ValueError):
         raise ApiError(400, "form: not an urlencoded UTF-8 form") from None

@@ -12,6 +12,8 @@ from typing import Any
 from ..errors import ZkReceiptError
 from ..receipts import Invoice, Receipt, recover_invoice_signer
 
+#: The ``format`` of an invoice bundle document (as ``ledger.invoice_bundles``, without importing it here).
+INVOICE_BUNDLE_FORMAT = "zkreceipt-invoice-proof"
 RECEIPT_BUNDLE_KIND = "groth16-receipt"
 INVOICE_BUNDLE_KIND = "groth16-invoice"
 
