@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import os
 import sys
 import time
@@ -58,14 +59,26 @@ def serve_command(host: str, port: int, home: str | None, rate_limit: int | None
 
     Prints "ready on http://HOST:PORT" once the verifier kernels are warm and the socket listens.
     """
-    try:
-        import uvicorn
-    except ModuleNotFoundError:
-        raise MissingExtraError("serve: needs the service extra: pip install 'zkreceipt[service]'") from None
-    from ..service import ServiceSettings, create_app
+    if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "jinja2")):
+        raise MissingExtraError("serve: needs the service extra: pip install 'zkreceipt[service]'")
+    from ..service.repository import Repository
+    from ..service.settings import ServiceSettings
+    from ..service.verifier_host import VerifierHost
 
     started = time.perf_counter()
     settings = ServiceSettings(home=_use_home(home), verifier_process=verifier == "process")
+    repository = Repository(settings.store_path)
+    try:
+        signers = repository.receipt_signers()
+    finally:
+        repository.close()
+    # The verifier starts first: its process loads the kernels while this one imports the web stack.
+    verifier_host = VerifierHost(settings.keys_directory, signers, separate_process=settings.verifier_process)
+    verifier_host.start_warming()
+    import uvicorn
+
+    from ..service import create_app
+
     if rate_limit is not None:
         settings = dataclasses.replace(settings, requests_per_minute=rate_limit)
     if host not in (LOOPBACK, "localhost", "::1"):
@@ -88,9 +101,12 @@ def serve_command(host: str, port: int, home: str | None, rate_limit: int | None
                     f"zkreceipt serve: ready on http://{shown}:{bound[1]}/ ({time.perf_counter() - started:.1f} s)"
                 )
 
-    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="warning", access_log=False)
-    server = ReadyServer(config)
-    server.run()
+    app = create_app(settings, verifier_host)
+    server = ReadyServer(uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False))
+    try:
+        server.run()
+    finally:
+        verifier_host.shutdown()
     if not server.started:
         sys.exit(3)
 

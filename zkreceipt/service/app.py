@@ -30,7 +30,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..errors import StoreError, ZkReceiptError
 from ..receipts import RateTable, active_rate_table
-from ..receipts.receipt import ED25519_ALGORITHM
 from . import schemas
 from .api_keys import hash_api_key
 from .batching import MicroBatcher
@@ -106,11 +105,6 @@ class ServiceState:
         return verdicts
 
 
-def _receipt_signers(repository: Repository) -> list[str]:
-    """TEMPORARY (trust branch): receipt signers are the Ed25519 keys recorded in the store."""
-    return [r.public_key for r in repository.store.key_records() if r.algorithm == ED25519_ALGORITHM]
-
-
 async def _verify_stored(state: ServiceState) -> None:
     """Verify the stored receipt bundles that have no verdict yet (bundles stored by the CLI), in batches."""
     if state.receipt_vk_id is None:  # nothing can verify: record no verdict that a key would change
@@ -125,8 +119,12 @@ async def _verify_stored(state: ServiceState) -> None:
             await state.store(Repository.record_verdict, bundle.bundle_id, verdict.valid, verdict.problems, now)
 
 
-def create_app(settings: ServiceSettings | None = None) -> FastAPI:
-    """The service's FastAPI application (serve it with uvicorn; see ``zkreceipt serve``)."""
+def create_app(settings: ServiceSettings | None = None, verifier: VerifierHost | None = None) -> FastAPI:
+    """The service's FastAPI application (serve it with uvicorn; see ``zkreceipt serve``).
+
+    ``verifier``: a host already started (``zkreceipt serve`` starts it before importing the web
+    stack); by default the application starts its own, with the receipt signers recorded in the store.
+    """
     from .explorer import explorer_router, mount_static, render_error
     from .rate_limits import RateLimiter
 
@@ -137,10 +135,13 @@ def create_app(settings: ServiceSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
         state.repository = await loop.run_in_executor(state.store_thread, Repository, settings.store_path)
-        signers = await state.store(_receipt_signers)
-        state.verifier = VerifierHost(settings.keys_directory, signers, separate_process=settings.verifier_process)
+        if verifier is None:
+            signers = await state.store(Repository.receipt_signers)
+            state.verifier = VerifierHost(settings.keys_directory, signers, separate_process=settings.verifier_process)
+        else:
+            state.verifier = verifier
         state.rates = active_rate_table()
-        state.receipt_vk_id = await state.off_loop(verifier_host.warm)
+        state.receipt_vk_id = await asyncio.wrap_future(state.verifier.start_warming())
         state.batcher = MicroBatcher(
             functools.partial(state.off_loop, verifier_host.verify_documents),
             window=settings.batch_window_seconds,

@@ -31,6 +31,7 @@ from typing import Any, Generic, TypeVar
 from ..errors import StoreError, ZkReceiptError
 from ..ledger.store import ReceiptStore, RecordNotFoundError, _receipt_document
 from ..receipts import Invoice, Receipt, invoice_to_json, parse_invoice, parse_receipt
+from ..receipts.receipt import ED25519_ALGORITHM
 
 T = TypeVar("T")
 
@@ -448,6 +449,10 @@ class Repository:
         if not rows:
             raise RecordNotFoundError(f"bundle_id: no stored invoice bundle {bundle_id}")
         return _stored_invoice_bundle(rows[0])
+
+    def receipt_signers(self) -> list[str]:
+        """TEMPORARY (trust branch): the receipt signers a server trusts are the Ed25519 keys in the store."""
+        return [r.public_key for r in self.store.key_records() if r.algorithm == ED25519_ALGORITHM]
 
     # API keys
 

@@ -16,7 +16,7 @@ import asyncio
 import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, TypeVar
@@ -63,6 +63,7 @@ class VerifierHost:
         self._arguments = (str(keys_directory), list(signer_keys))
         self._separate_process = separate_process
         self._executor = self._new_executor()
+        self._warming: Future[str | None] | None = None
 
     def _new_executor(self) -> Executor:
         if self._separate_process:
@@ -70,6 +71,15 @@ class VerifierHost:
             context = multiprocessing.get_context("spawn")
             return ProcessPoolExecutor(1, mp_context=context, initializer=start, initargs=self._arguments)
         return ThreadPoolExecutor(1, thread_name_prefix="zkreceipt-verify", initializer=start, initargs=self._arguments)
+
+    def start_warming(self) -> Future[str | None]:
+        """Start the host (spawning its process) and load its kernels; the future gives :func:`warm`'s key id.
+
+        Called before the server's own imports, the child's start-up overlaps them.
+        """
+        if self._warming is None:
+            self._warming = self._executor.submit(warm)
+        return self._warming
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in the host (a module-level function of this module)."""
