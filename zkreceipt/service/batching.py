@@ -5,7 +5,9 @@ first waiting request, then everything already queued; if the previous batch
 held more than one request (the service is under load), it also waits up to
 ``window`` seconds for more, until ``max_items`` bundles are collected. The
 batch runs off the event loop (in the verifier's process) while the next one
-gathers. Under load a batch of N bundles costs about N + 3 Miller loops and
+gathers, and up to ``in_flight`` batches are handed over at once: the next
+batch waits at the verifier, not at the event loop, so the verifier does not
+idle while the responses of the last batch are written and new requests read. Under load a batch of N bundles costs about N + 3 Miller loops and
 one final exponentiation (:func:`zkreceipt.groth16.batch_verifier.verify_batch`)
 instead of N single checks; an idle service answers at once, without waiting.
 """
@@ -33,8 +35,12 @@ class MicroBatcher(Generic[T, R]):
     ``run`` does the work off the event loop (in the verifier's thread or process).
     """
 
-    def __init__(self, run: Callable[[list[T]], Awaitable[list[R]]], *, window: float, max_items: int) -> None:
+    def __init__(
+        self, run: Callable[[list[T]], Awaitable[list[R]]], *, window: float, max_items: int, in_flight: int = 2
+    ) -> None:
         self._run_batch = run
+        self._slots = asyncio.Semaphore(in_flight)
+        self._running: set[asyncio.Task[None]] = set()
         self._window = window
         self._max_items = max_items
         self._queue: asyncio.Queue[_Request[T, R]] = asyncio.Queue()
@@ -47,6 +53,8 @@ class MicroBatcher(Generic[T, R]):
         self._task = asyncio.get_running_loop().create_task(self._run(), name="zkreceipt-micro-batcher")
 
     async def stop(self) -> None:
+        for task in list(self._running):
+            task.cancel()
         if self._task is not None:
             self._task.cancel()
             try:
@@ -85,20 +93,28 @@ class MicroBatcher(Generic[T, R]):
 
     async def _run(self) -> None:
         while True:
+            await self._slots.acquire()
             batch = await self._collect()
             self._last_batch_requests = len(batch)
-            items = [item for request in batch for item in request.items]
-            try:
-                results = await self._run_batch(items)
-            except Exception as error:  # a crash is reported to every waiting caller, never as a verdict
-                for request in batch:
-                    if not request.done.done():
-                        request.done.set_exception(error)
-                continue
-            self.batches += 1
-            self.items += len(items)
-            start = 0
+            task = asyncio.get_running_loop().create_task(self._finish(batch))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+
+    async def _finish(self, batch: list[_Request[T, R]]) -> None:
+        items = [item for request in batch for item in request.items]
+        try:
+            results = await self._run_batch(items)
+        except Exception as error:  # a crash is reported to every waiting caller, never as a verdict
             for request in batch:
                 if not request.done.done():
-                    request.done.set_result(results[start : start + len(request.items)])
-                start += len(request.items)
+                    request.done.set_exception(error)
+            return
+        finally:
+            self._slots.release()
+        self.batches += 1
+        self.items += len(items)
+        start = 0
+        for request in batch:
+            if not request.done.done():
+                request.done.set_result(results[start : start + len(request.items)])
+            start += len(request.items)
