@@ -17,6 +17,10 @@ One run, on this machine, side by side:
    scenario runs ``--seconds`` (after a one-second warm-up) or ``--max-requests``, whichever ends first;
 5. the one-at-a-time figure again, to show how much the machine's load moved during the run.
 
+Besides wall-clock rates it reports CPU milliseconds per request of the server (with its verifier
+process) and of the load generator, and per verification of the one-at-a-time loop: on a shared machine
+these move much less with other processes' load than the rates do.
+
 The verify figure depends on the micro-batching window (4 ms) and cap (128 bundles), on both cores being
 shared by the server's verifier thread and the load generator, and on the load of other processes
 (printed: quote the ratios, not the absolute rates).
@@ -88,10 +92,25 @@ def start_server(home: Path, verifier: str) -> tuple[subprocess.Popen[str], int,
     raise SystemExit(f"service_load: the server did not start: {process.stderr.read() if process.stderr else ''}")
 
 
-def one_at_a_time(documents: list[dict[str, object]], vk: object, seconds: float) -> tuple[float, list[float]]:
-    """Verifications per second and latencies (ms) of parse + ``verify_bundle``, one call at a time."""
+def process_tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) of process ``pid`` and its living children (the verifier process)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def one_at_a_time(documents: list[dict[str, object]], vk: object, seconds: float) -> tuple[float, list[float], float]:
+    """Verifications per second, latencies (ms) and CPU ms each of parse + ``verify_bundle``, one call at a time."""
     texts = [json.dumps(document) for document in documents]
     latencies: list[float] = []
+    cpu = time.process_time()
     started = time.perf_counter()
     i = 0
     while time.perf_counter() - started < seconds:
@@ -101,7 +120,7 @@ def one_at_a_time(documents: list[dict[str, object]], vk: object, seconds: float
         if not check.ok:
             raise SystemExit("service_load: a bundle did not verify")
         i += 1
-    return i / (time.perf_counter() - started), latencies
+    return i / (time.perf_counter() - started), latencies, (time.process_time() - cpu) / i * 1e3
 
 
 @dataclass
@@ -132,19 +151,25 @@ async def client(port: int, scenario: Scenario, offset: int, stop_at: float, bud
         writer.close()
 
 
-async def run_scenario(port: int, scenario: Scenario, clients: int, seconds: float, max_requests: int) -> dict[str, float]:
+async def run_scenario(
+    port: int, server_pid: int, scenario: Scenario, clients: int, seconds: float, max_requests: int
+) -> dict[str, float]:
     warm_stop = time.perf_counter() + 1.0
     await asyncio.gather(*(client(port, scenario, c, warm_stop, [10**9], [], []) for c in range(clients)))
     latencies: list[float] = []
     errors: list[str] = []
     budget = [max_requests]
+    server_cpu, client_cpu = process_tree_cpu(server_pid), time.process_time()
     started = time.perf_counter()
     stop_at = started + seconds
     await asyncio.gather(*(client(port, scenario, c * 7, stop_at, budget, latencies, errors) for c in range(clients)))
     elapsed = time.perf_counter() - started
     if errors:
         raise SystemExit(f"service_load: {len(errors)} failed requests, first: {errors[0]}")
-    return summary(len(latencies) / elapsed, latencies)
+    figures = summary(len(latencies) / elapsed, latencies)
+    figures["server_cpu_ms"] = (process_tree_cpu(server_pid) - server_cpu) / len(latencies) * 1e3
+    figures["client_cpu_ms"] = (time.process_time() - client_cpu) / len(latencies) * 1e3
+    return figures
 
 
 def summary(rate: float, latencies: list[float]) -> dict[str, float]:
@@ -195,7 +220,7 @@ def main() -> None:
                 for s in scenarios:
                     for n in counts:
                         results[(verifier, s.name, n)] = asyncio.run(
-                            run_scenario(port, s, n, args.seconds, args.max_requests)
+                            run_scenario(port, server.pid, s, n, args.seconds, args.max_requests)
                         )
             finally:
                 server.terminate()
@@ -204,20 +229,24 @@ def main() -> None:
     print(f"load average at end: {os.getloadavg()}")
     for verifier, seconds in startups.items():
         print(f"server start until ready (--verifier {verifier}, warm kernel cache, verifier warmed): {seconds:.2f} s")
-    print("\n| what | clients | per second | p50 ms | p99 ms | requests |")
-    print("| --- | --- | --- | --- | --- | --- |")
-    for label, (rate, latencies) in (("`verify_bundle` one at a time, in process (before)", before),
-                                     ("`verify_bundle` one at a time, in process (after)", after)):
+    print("\n| what | clients | per second | p50 ms | p99 ms | requests | CPU ms each: server (+ verifier) / load client |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    for label, (rate, latencies, cpu_ms) in (("`verify_bundle` one at a time, in process (before)", before),
+                                             ("`verify_bundle` one at a time, in process (after)", after)):
         figures = summary(rate, latencies)
-        print(f"| {label} | 1 | {rate:.0f} | {figures['p50']:.1f} | {figures['p99']:.1f} | {figures['count']:.0f} |")
+        print(f"| {label} | 1 | {rate:.0f} | {figures['p50']:.1f} | {figures['p99']:.1f} | {figures['count']:.0f} | "
+              f"{cpu_ms:.2f} |")
     for (verifier, name, clients), figures in results.items():
         print(f"| {name}, verifier {verifier} | {clients} | {figures['rate']:.0f} | {figures['p50']:.1f} | "
-              f"{figures['p99']:.1f} | {figures['count']:.0f} |")
+              f"{figures['p99']:.1f} | {figures['count']:.0f} | {figures['server_cpu_ms']:.2f} / "
+              f"{figures['client_cpu_ms']:.2f} |")
     baseline = (before[0] + after[0]) / 2
     for verifier in startups:
         top = results[(verifier, scenarios[1].name, max(counts))]
+        cpu_ratio = (before[2] + after[2]) / 2 / top["server_cpu_ms"]
         print(f"verifier {verifier}: verify throughput at {max(counts)} clients / one at a time (mean of before "
-              f"and after): {top['rate'] / baseline:.1f}×; p99 {top['p99']:.0f} ms")
+              f"and after): {top['rate'] / baseline:.1f}×; CPU per verification, one at a time / service: "
+              f"{cpu_ratio:.1f}×; p99 {top['p99']:.0f} ms")
 
 
 if __name__ == "__main__":

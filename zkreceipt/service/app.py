@@ -1,8 +1,8 @@
 """The ASGI application: the JSON API under /api/v1 and the explorer at /.
 
-One store thread owns the database connection; one verifier thread runs the
-pairing checks, fed by the :class:`MicroBatcher`; the event loop only parses
-HTTP and routes. Every error is JSON ``{"error": …}`` (HTML for explorer
+One store thread owns the database connection; the verifier (a process of
+its own by default, :mod:`.verifier_host`) runs the pairing checks, fed by the
+:class:`MicroBatcher`; the event loop only parses HTTP and routes. Every error is JSON ``{"error": …}`` (HTML for explorer
 pages) with its status: 400 bad input, 401 unknown key, 403 wrong key, 404
 absent, 413 body too large, 429 rate limited (with ``Retry-After``).
 """
@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -30,10 +30,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .. import __version__
 from ..errors import StoreError, ZkReceiptError
 from ..receipts import RateTable, active_rate_table
-from . import schemas
+from . import schemas, verifier_host
 from .api_keys import hash_api_key
 from .batching import MicroBatcher
-from . import verifier_host
 from .repository import ApiKeyRecord, DuplicateBundleError, RecordNotFoundError, Repository
 from .settings import ServiceSettings
 from .verdicts import INVOICE_BUNDLE_FORMAT, INVOICE_BUNDLE_KIND, RECEIPT_BUNDLE_KIND, Submission, Verdict, invalid
@@ -86,7 +85,6 @@ class ServiceState:
     rates: RateTable | None = None
     batcher: MicroBatcher[object, Verdict] | None = None
     limiter: Any = None
-    verified_count: int = 0
 
     async def store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``method(repository, *args, **kwargs)`` on the store thread."""
@@ -100,9 +98,7 @@ class ServiceState:
 
     async def verify(self, documents: list[object]) -> list[Verdict]:
         assert self.batcher is not None
-        verdicts = await self.batcher.submit(documents)
-        self.verified_count += len(verdicts)
-        return verdicts
+        return await self.batcher.submit(documents)
 
 
 async def _verify_stored(state: ServiceState) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ..errors import ZkReceiptError
 from ..formats.snarkjs_json import read_verification_key
@@ -35,7 +34,6 @@ from ..ledger.invoice_bundles import (
 )
 from ..ledger.keys import ReceiptKeyPaths, verification_key_id
 from ..receipts import (
-    Invoice,
     Keyring,
     RateTable,
     Receipt,
