@@ -278,3 +278,22 @@ def test_security_headers(api: httpx.Client) -> None:
         headers = api.get(path).headers
         assert headers["x-content-type-options"] == "nosniff"
         assert "default-src 'self'" in headers["content-security-policy"]
+
+
+def test_an_unreadable_bundle_does_not_fail_its_batch(server: RunningServer, service_data: ServiceData) -> None:
+    good = bundle_to_json(service_data.stored[3].bundle)
+    huge = copy.deepcopy(good)
+    huge["proof"]["pi_a"][0] = "9" * 5000  # Python refuses the int: an untyped ValueError in the parser
+
+    async def together() -> list[list[dict[str, object]]]:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            responses = await asyncio.gather(
+                *(client.post("/api/v1/verify", json=huge if i % 2 else good) for i in range(16))
+            )
+        assert all(r.status_code == 200 for r in responses)
+        return [r.json()["results"] for r in responses]
+
+    for i, results in enumerate(asyncio.run(together())):
+        assert results[0]["valid"] is (i % 2 == 0)
+        if i % 2:
+            assert "unreadable" in results[0]["problems"][0]

@@ -45,6 +45,11 @@ from ..receipts import (
 )
 from .verdicts import Submission, Verdict, invalid, invoice_signer
 
+#: What the parsers may still raise untyped on hostile input (until every reader raises typed errors):
+#: caught per document, so that one such bundle cannot fail the other requests of its micro-batch.
+UNREADABLE = (ValueError, TypeError, OverflowError, RecursionError)
+
+
 @dataclass
 class ServiceVerifier:
     """Verifies receipt and invoice bundles with the server's own trust (see the module docstring)."""
@@ -85,6 +90,8 @@ class ServiceVerifier:
                     )
             except ZkReceiptError as error:
                 verdicts[index] = invalid(str(error))
+            except UNREADABLE as error:  # untyped parser errors (a 5,000-digit number): this bundle only
+                verdicts[index] = invalid(f"proof bundle: unreadable ({type(error).__name__}: {error})"[:300])
         for (index, _), verdict in zip(receipts, self._verify_receipts([b for _, b in receipts]), strict=True):
             verdicts[index] = verdict
         return [verdict for verdict in verdicts if verdict is not None]
@@ -143,6 +150,9 @@ class ServiceVerifier:
             except ZkReceiptError as error:
                 results[index] = Submission(invalid(str(error)))
                 continue
+            except UNREADABLE as error:
+                results[index] = Submission(invalid(f"unreadable ({type(error).__name__}: {error})"[:300]))
+                continue
             problems = []
             if receipt.signature is None:
                 problems.append(f"receipt {receipt.receipt_id}: not signed")
@@ -171,6 +181,9 @@ class ServiceVerifier:
                 salt = _salt(salt_text)
             except ZkReceiptError as error:
                 results.append(Submission(invalid(str(error))))
+                continue
+            except UNREADABLE as error:
+                results.append(Submission(invalid(f"unreadable ({type(error).__name__}: {error})"[:300])))
                 continue
             verdict = self._verify_invoice(bundle)
             problems = list(verdict.problems)
