@@ -1,15 +1,16 @@
 """Load on the receipt service: requests/s and p50/p99 latency, beside verifying one bundle at a time.
 
-Run: python3 benchmarks/service_load.py [--seconds 8] [--bundles 64] [--clients 1,16,64] [--verifiers process,thread]
+Run: python3 benchmarks/service_load.py [--seconds 8] [--bundles 64] [--clients 1,16,64] [--verifiers thread,process]
 
 One run, on this machine, side by side:
 
 1. a home with development keys and ``--bundles`` distinct proven receipts (stored, as `prove` stores them);
 2. ``zkreceipt serve --port 0 --rate-limit 0 --verifier V`` in its own process, for each verifier host V
-   (``process``: the pairing checks in a process of their own, the default; ``thread``: in the server's
-   process), one after the other (the time until "ready" is reported);
+   (``thread``: the pairing checks in a thread of the server, the default; ``process``: in a process of
+   their own), one after the other (the time until "ready" is reported);
 3. the same verifications done one ``verify_bundle`` call at a time, in this process (parse + check, as
-   `zkreceipt verify` does after loading its key): the one-at-a-time figure;
+   `zkreceipt verify` does after loading its key): the one-at-a-time figure; and, for the record, parse +
+   ``groth16.verify`` alone (one pairing check and none of the bundle's other checks);
 4. a bounded loop of concurrent requests to 127.0.0.1 for each route and client count: ``GET
    /api/v1/receipts?limit=20`` and ``POST /api/v1/verify`` with one bundle per request. Each client is
    one keep-alive connection running a minimal HTTP/1.1 loop (asyncio streams), so that the load
@@ -46,6 +47,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")  # as the CLI (and so the se
 from nacl.signing import SigningKey  # noqa: E402
 
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL, ReceiptPolicy  # noqa: E402
+from zkreceipt.groth16 import verify  # noqa: E402
 from zkreceipt.ledger.bundle_format import bundle_from_json, bundle_to_json, bundle_to_text  # noqa: E402
 from zkreceipt.ledger.bundles import prove_receipts, verify_bundle  # noqa: E402
 from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys  # noqa: E402
@@ -106,8 +108,14 @@ def process_tree_cpu(pid: int) -> float:
     return total
 
 
-def one_at_a_time(documents: list[dict[str, object]], vk: object, seconds: float) -> tuple[float, list[float], float]:
-    """Verifications per second, latencies (ms) and CPU ms each of parse + ``verify_bundle``, one call at a time."""
+def one_at_a_time(
+    documents: list[dict[str, object]], vk: object, seconds: float, *, bare: bool = False
+) -> tuple[float, list[float], float]:
+    """Verifications per second, latencies (ms) and CPU ms each of parse + ``verify_bundle``, one call at a time.
+
+    ``bare``: parse + ``groth16.verify`` only (one pairing check, none of the bundle's other checks): the
+    least a one-at-a-time verifier can do.
+    """
     texts = [json.dumps(document) for document in documents]
     latencies: list[float] = []
     cpu = time.process_time()
@@ -115,9 +123,13 @@ def one_at_a_time(documents: list[dict[str, object]], vk: object, seconds: float
     i = 0
     while time.perf_counter() - started < seconds:
         t = time.perf_counter()
-        check = verify_bundle(bundle_from_json(json.loads(texts[i % len(texts)])), vk, rates=DEFAULT_RATE_TABLE)
+        bundle = bundle_from_json(json.loads(texts[i % len(texts)]))
+        if bare:
+            ok = verify(vk, list(bundle.public_signals), bundle.proof)
+        else:
+            ok = verify_bundle(bundle, vk, rates=DEFAULT_RATE_TABLE).ok
         latencies.append((time.perf_counter() - t) * 1e3)
-        if not check.ok:
+        if not ok:
             raise SystemExit("service_load: a bundle did not verify")
         i += 1
     return i / (time.perf_counter() - started), latencies, (time.process_time() - cpu) / i * 1e3
@@ -195,7 +207,7 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=50_000, help="at most this many requests per scenario")
     parser.add_argument("--bundles", type=int, default=64, help="distinct proven receipts")
     parser.add_argument("--clients", default="1,16,64", help="concurrent clients, comma-separated")
-    parser.add_argument("--verifiers", default="process,thread", help="verifier hosts to compare, comma-separated")
+    parser.add_argument("--verifiers", default="thread,process", help="verifier hosts to compare, comma-separated")
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
     print(f"load average at start: {os.getloadavg()}", flush=True)
@@ -204,6 +216,7 @@ def main() -> None:
         documents, vk = build_home(home, args.bundles)
         one_at_a_time(documents[:4], vk, 0.5)  # warm-up: loads the verifier kernels
         before = one_at_a_time(documents, vk, args.seconds)
+        bare = one_at_a_time(documents, vk, args.seconds, bare=True)
         scenarios = [
             Scenario("GET /api/v1/receipts?limit=20", [http_request("GET", "/api/v1/receipts?limit=20")], b"items"),
             Scenario(
@@ -232,6 +245,7 @@ def main() -> None:
     print("\n| what | clients | per second | p50 ms | p99 ms | requests | CPU ms each: server (+ verifier) / load client |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for label, (rate, latencies, cpu_ms) in (("`verify_bundle` one at a time, in process (before)", before),
+                                             ("parse + `groth16.verify` one at a time, in process", bare),
                                              ("`verify_bundle` one at a time, in process (after)", after)):
         figures = summary(rate, latencies)
         print(f"| {label} | 1 | {rate:.0f} | {figures['p50']:.1f} | {figures['p99']:.1f} | {figures['count']:.0f} | "
@@ -246,7 +260,8 @@ def main() -> None:
         cpu_ratio = (before[2] + after[2]) / 2 / top["server_cpu_ms"]
         print(f"verifier {verifier}: verify throughput at {max(counts)} clients / one at a time (mean of before "
               f"and after): {top['rate'] / baseline:.1f}×; CPU per verification, one at a time / service: "
-              f"{cpu_ratio:.1f}×; p99 {top['p99']:.0f} ms")
+              f"{cpu_ratio:.1f}× (bare `groth16.verify`: {bare[2] / top['server_cpu_ms']:.1f}×); "
+              f"p99 {top['p99']:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -49,9 +49,9 @@ home_option = click.option(
 @click.option(
     "--verifier",
     type=click.Choice(["process", "thread"]),
-    default="process",
+    default="thread",
     show_default=True,
-    help="run the pairing checks in a process of their own, or in a thread of the server",
+    help="run the pairing checks in a thread of the server, or in a process of their own",
 )
 @reports_bad_input
 def serve_command(host: str, port: int, home: str | None, rate_limit: int | None, verifier: str) -> None:
@@ -72,7 +72,7 @@ def serve_command(host: str, port: int, home: str | None, rate_limit: int | None
         signers = repository.receipt_signers()
     finally:
         repository.close()
-    # The verifier starts first: its process loads the kernels while this one imports the web stack.
+    # The verifier starts first: it loads the kernels while the web stack is imported.
     verifier_host = VerifierHost(settings.keys_directory, signers, separate_process=settings.verifier_process)
     verifier_host.start_warming()
     import uvicorn

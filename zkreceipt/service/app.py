@@ -1,7 +1,7 @@
 """The ASGI application: the JSON API under /api/v1 and the explorer at /.
 
-One store thread owns the database connection; the verifier (a process of
-its own by default, :mod:`.verifier_host`) runs the pairing checks, fed by the
+One store thread owns the database connection; the verifier (a thread, or a
+process of its own: :mod:`.verifier_host`) runs the pairing checks, fed by the
 :class:`MicroBatcher`; the event loop only parses HTTP and routes. Every error is JSON ``{"error": …}`` (HTML for explorer
 pages) with its status: 400 bad input, 401 unknown key, 403 wrong key, 404
 absent, 413 body too large, 429 rate limited (with ``Retry-After``).
@@ -92,7 +92,7 @@ class ServiceState:
         return await asyncio.get_running_loop().run_in_executor(self.store_thread, call)
 
     async def off_loop(self, function: Callable[..., T], *args: Any) -> T:
-        """Run a function of :mod:`.verifier_host` in the verifier (its own process by default)."""
+        """Run a function of :mod:`.verifier_host` in the verifier (its thread or process)."""
         assert self.verifier is not None
         return await self.verifier.call(function, *args)
 

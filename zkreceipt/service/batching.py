@@ -4,7 +4,7 @@ Requests put their bundles in a queue and wait. One collector takes the
 first waiting request, then everything already queued; if the previous batch
 held more than one request (the service is under load), it also waits up to
 ``window`` seconds for more, until ``max_items`` bundles are collected. The
-batch runs off the event loop (in the verifier's process) while the next one
+batch runs off the event loop (in the verifier's thread or process) while the next one
 gathers, and up to ``in_flight`` batches are handed over at once: the next
 batch waits at the verifier, not at the event loop, so the verifier does not
 idle while the responses of the last batch are written and new requests read. Under load a batch of N bundles costs about N + 3 Miller loops and
