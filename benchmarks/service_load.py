@@ -1,13 +1,13 @@
 """Load on the receipt service: requests/s and p50/p99 latency, beside verifying one bundle at a time.
 
-Run: python3 benchmarks/service_load.py [--seconds 8] [--bundles 64] [--clients 1,16,64] [--verifiers thread,process]
+Run: python3 benchmarks/service_load.py [--seconds 8] [--bundles 64] [--clients 1,16,64] [--verifiers process,thread]
 
 One run, on this machine, side by side:
 
 1. a home with development keys and ``--bundles`` distinct proven receipts (stored, as `prove` stores them);
 2. ``zkreceipt serve --port 0 --rate-limit 0 --verifier V`` in its own process, for each verifier host V
-   (``thread``: the pairing checks in a thread of the server, the default; ``process``: in a process of
-   their own), one after the other (the time until "ready" is reported);
+   (``process``: the pairing checks in a process of their own, the default; ``thread``: in a thread of
+   the server), one after the other (the time until "ready" is reported);
 3. the same verifications done one ``verify_bundle`` call at a time, in this process (parse + check, as
    `zkreceipt verify` does after loading its key): the one-at-a-time figure; and, for the record, parse +
    ``groth16.verify`` alone (one pairing check and none of the bundle's other checks);
@@ -207,7 +207,7 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=50_000, help="at most this many requests per scenario")
     parser.add_argument("--bundles", type=int, default=64, help="distinct proven receipts")
     parser.add_argument("--clients", default="1,16,64", help="concurrent clients, comma-separated")
-    parser.add_argument("--verifiers", default="thread,process", help="verifier hosts to compare, comma-separated")
+    parser.add_argument("--verifiers", default="process,thread", help="verifier hosts to compare, comma-separated")
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]
     print(f"load average at start: {os.getloadavg()}", flush=True)

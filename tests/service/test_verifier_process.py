@@ -1,4 +1,4 @@
-"""`zkreceipt serve --verifier process`: the pairing checks in a process of their own, which a crash does not take down."""
+"""`zkreceipt serve --verifier process|thread`: the same verdicts; a process verifier is replaced after a crash."""
 
 from __future__ import annotations
 
@@ -43,5 +43,18 @@ def test_verifier_process_verifies_and_is_replaced_after_a_crash(service_data: S
                 assert crashed.json() == {"error": "internal error"}  # …as an error, never as "invalid"
             again = api.post("/api/v1/verify", json=good)  # …and the next one gets a new verifier
             assert again.status_code == 200 and again.json()["results"][0]["valid"] is True
+    finally:
+        running.stop()
+
+
+def test_thread_verifier_gives_the_same_verdicts(service_data: ServiceData) -> None:
+    running = start_server(service_data.home, "--rate-limit", "0", "--verifier", "thread")
+    good = bundle_to_json(service_data.stored[4].bundle)
+    forged = {**good, "disclosed": {**good["disclosed"], "price_fp": 7}}
+    try:
+        with httpx.Client(base_url=running.url, timeout=120) as api:
+            results = api.post("/api/v1/verify", json={"bundles": [good, forged, good]}).json()["results"]
+            assert [r["valid"] for r in results] == [True, False, True]
+            assert api.get("/api/v1/health").json()["receipt_vk_id"] == good["vk_id"]
     finally:
         running.stop()

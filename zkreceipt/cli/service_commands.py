@@ -49,9 +49,9 @@ home_option = click.option(
 @click.option(
     "--verifier",
     type=click.Choice(["process", "thread"]),
-    default="thread",
+    default="process",
     show_default=True,
-    help="run the pairing checks in a thread of the server, or in a process of their own",
+    help="run the pairing checks in a process of their own, or in a thread of the server",
 )
 @reports_bad_input
 def serve_command(host: str, port: int, home: str | None, rate_limit: int | None, verifier: str) -> None:

@@ -1,7 +1,7 @@
 """The ASGI application: the JSON API under /api/v1 and the explorer at /.
 
-One store thread owns the database connection; the verifier (a thread, or a
-process of its own: :mod:`.verifier_host`) runs the pairing checks, fed by the
+One store thread owns the database connection; the verifier (a process of
+its own, or a thread: :mod:`.verifier_host`) runs the pairing checks, fed by the
 :class:`MicroBatcher`; the event loop only parses HTTP and routes. Every error is JSON ``{"error": …}`` (HTML for explorer
 pages) with its status: 400 bad input, 401 unknown key, 403 wrong key, 404
 absent, 413 body too large, 429 rate limited (with ``Retry-After``).

@@ -26,7 +26,7 @@ class ServiceSettings:
     verifies with. ``requests_per_minute`` = 0 turns rate limiting off (for a
     load benchmark); a key or client may burst up to ``burst`` requests
     (0: a tenth of a minute's worth). ``verifier_process`` runs the pairing
-    checks in a process of their own instead of a thread of the server's process.
+    checks in a process of their own (False: in a thread of the server's process).
     """
 
     home: Path = field(default_factory=zkreceipt_home)
@@ -37,7 +37,7 @@ class ServiceSettings:
     batch_window_seconds: float = DEFAULT_BATCH_WINDOW_SECONDS
     batch_max_bundles: int = DEFAULT_BATCH_MAX_BUNDLES
     page_size: int = 20
-    verifier_process: bool = False
+    verifier_process: bool = True
 
     @property
     def burst_size(self) -> int:
