@@ -4,7 +4,8 @@ One store thread owns the database connection; the verifier (a process of
 its own, or a thread: :mod:`.verifier_host`) runs the pairing checks, fed by the
 :class:`MicroBatcher`; the event loop only parses HTTP and routes. Every error is JSON ``{"error": …}`` (HTML for explorer
 pages) with its status: 400 bad input, 401 unknown key, 403 wrong key, 404
-absent, 413 body too large, 429 rate limited (with ``Retry-After``).
+absent, 413 body too large, 429 rate limited (with ``Retry-After``), 503 the
+verifier process restarted (retry).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from .batching import MicroBatcher
 from .repository import ApiKeyRecord, DuplicateBundleError, RecordNotFoundError, Repository
 from .settings import ServiceSettings
 from .verdicts import INVOICE_BUNDLE_FORMAT, INVOICE_BUNDLE_KIND, RECEIPT_BUNDLE_KIND, Submission, Verdict, invalid
-from .verifier_host import VerifierHost
+from .verifier_host import VerifierCrashed, VerifierHost
 from .views import invoice_detail_view, invoice_public_view, receipt_detail_view, receipt_public_view
 
 logger = logging.getLogger(__name__)
@@ -92,9 +93,15 @@ class ServiceState:
         return await asyncio.get_running_loop().run_in_executor(self.store_thread, call)
 
     async def off_loop(self, function: Callable[..., T], *args: Any) -> T:
-        """Run a function of :mod:`.verifier_host` in the verifier (its thread or process)."""
+        """Run a function of :mod:`.verifier_host` in the verifier (its process or thread).
+
+        A crashed verifier process is a 503 (retry), never a verdict.
+        """
         assert self.verifier is not None
-        return await self.verifier.call(function, *args)
+        try:
+            return await self.verifier.call(function, *args)
+        except VerifierCrashed as error:
+            raise ApiError(503, f"verifier: {error}; retry", {"Retry-After": "1"}) from None
 
     async def verify(self, documents: list[object]) -> list[Verdict]:
         assert self.batcher is not None
@@ -320,6 +327,7 @@ _NOT_FOUND = {404: {"model": schemas.ErrorBody, "description": "not stored"}}
 _POST_ERRORS = {
     413: {"model": schemas.ErrorBody, "description": "body or bundle count over the cap"},
     403: {"model": schemas.ErrorBody, "description": "a key of the wrong role"},
+    503: {"model": schemas.ErrorBody, "description": "the verifier process restarted; retry (Retry-After)"},
 }
 
 

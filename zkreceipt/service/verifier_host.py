@@ -11,8 +11,8 @@ survives a crash in a kernel. The functions below are the
 verifier's whole interface: each runs in the host, on the
 :class:`ServiceVerifier` that :func:`start` made there. Verdicts come back as
 plain data (:mod:`.verdicts`). If the process dies (a crash in a kernel), the
-calls that were waiting fail (the routes answer 500) and the next call starts
-a new process.
+calls that were waiting raise :class:`VerifierCrashed` (the routes answer 503,
+retry) and a new process takes the next call.
 """
 
 from __future__ import annotations
@@ -61,6 +61,10 @@ def check_invoice_submissions(items: list[tuple[object, object, object]]) -> lis
     return _verifier.check_invoice_submissions(items)
 
 
+class VerifierCrashed(RuntimeError):
+    """The verifier process died during the call; a new one is starting."""
+
+
 class VerifierHost:
     """One verifier, in a child process (``separate_process``) or in one thread of this process."""
 
@@ -93,7 +97,7 @@ class VerifierHost:
         except BrokenProcessPool:
             self._executor.shutdown(wait=False)
             self._executor = self._new_executor()
-            raise
+            raise VerifierCrashed("the verifier process stopped; a new one is starting") from None
 
     def shutdown(self) -> None:
         self._executor.shutdown(wait=True, cancel_futures=True)
