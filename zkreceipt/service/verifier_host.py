@@ -92,11 +92,13 @@ class VerifierHost:
 
     async def call(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in the host (a module-level function of this module)."""
+        executor = self._executor
         try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, function, *args)
+            return await asyncio.get_running_loop().run_in_executor(executor, function, *args)
         except BrokenProcessPool:
-            self._executor.shutdown(wait=False)
-            self._executor = self._new_executor()
+            if self._executor is executor:  # the first caller to meet the dead process replaces it
+                executor.shutdown(wait=False)
+                self._executor = self._new_executor()
             raise VerifierCrashed("the verifier process stopped; a new one is starting") from None
 
     def shutdown(self) -> None:
