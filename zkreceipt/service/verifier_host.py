@@ -3,10 +3,12 @@
 The pairing kernels hold the GIL while they run, so in a thread they pause
 the event loop; in a process of its own the verifier and the HTTP side use
 both cores, at the cost of pickling bundles and verdicts across. Both spend
-about the same CPU per verification (benchmarks/service_load.py): with a
-core to spare the process doubles the throughput (970 against 478
-verifications/s at 64 clients, side by side in one run); on a machine
-saturated by other work the thread did as well or better. A process also
+about the same CPU per verification (benchmarks/service_load.py, 0.9–1.1 ms
+with HTTP). On this project's shared 2-core machine, where the server never
+had both cores to itself, seven side-by-side runs were mixed: the thread
+ahead in four, the process in two (with the best figure, 970 against 478
+verifications/s at 64 clients in the quietest run), one even. The process is
+the default because it is the layout that can use a second core, and it
 survives a crash in a kernel. The functions below are the
 verifier's whole interface: each runs in the host, on the
 :class:`ServiceVerifier` that :func:`start` made there. Verdicts come back as
