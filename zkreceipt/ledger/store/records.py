@@ -66,6 +66,18 @@ class StoredProofBundle:
 
 
 @dataclass(frozen=True)
+class RecordedVerdict:
+    """A verdict to store with a new bundle (see ``add_proven``): valid or not, its one-line reasons, and when.
+
+    ``verified_at`` is Unix seconds (None: the time of the write).
+    """
+
+    valid: bool
+    problems: tuple[str, ...] = ()
+    verified_at: int | None = None
+
+
+@dataclass(frozen=True)
 class ReceiptRecord:
     """What ``receipt show ID`` displays: the receipt, when it was stored, and its proof bundles."""
 
