@@ -16,6 +16,7 @@ from zkreceipt.ledger.store import (
     DuplicateRecordError,
     KeyRecord,
     ReceiptStore,
+    RecordConflictError,
     RecordedVerdict,
     RecordNotFoundError,
     resolve_location,
@@ -119,7 +120,7 @@ def test_add_proven_stores_receipt_and_bundle_once_per_key(store_url: str) -> No
         other_key = store.add_proven(receipt, "{}", kind="groth16-receipt", vk_id=VK_B, commitment="7")
         assert store.proven_receipt_ids(VK_A, ["rcpt-0001", "rcpt-0002"]) == {"rcpt-0001"}
         assert scalar(store, "SELECT count(*) FROM proof_bundles") == 2
-        with pytest.raises(StoreError, match="already stored with different content"):
+        with pytest.raises(RecordConflictError, match="already stored with different content"):
             store.add_proven(dataclasses.replace(receipt, client="x"), "{}", kind="k", vk_id="c" * 64, commitment=1)
         assert scalar(store, "SELECT count(*) FROM proof_bundles") == 2
         # Re-proving (prove-batch --reprove) replaces the bundle in place and forgets its verdict.

@@ -37,6 +37,7 @@ from .records import (
     Page,
     ReceiptPage,
     ReceiptRecord,
+    RecordConflictError,
     RecordedVerdict,
     RecordNotFoundError,
     StoredProofBundle,
@@ -677,8 +678,8 @@ def _receipt_filters(
     return conditions
 
 
-def _conflict(key: str, value: str) -> StoreError:
-    return StoreError(f"{key}: {value!r} is already stored with different content")
+def _conflict(key: str, value: str) -> RecordConflictError:
+    return RecordConflictError(f"{key}: {value!r} is already stored with different content")
 
 
 def _require_count(name: str, value: object) -> int:

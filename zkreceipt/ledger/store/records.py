@@ -37,6 +37,10 @@ class DuplicateRecordError(StoreError):
     """The record exists already (a unique constraint refused a second copy)."""
 
 
+class RecordConflictError(StoreError):
+    """A different document is stored under the same id (a receipt or an invoice)."""
+
+
 class DuplicateBundleError(DuplicateRecordError):
     """The receipt (or invoice) already has a proof bundle under this verification key."""
 
