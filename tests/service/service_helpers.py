@@ -14,16 +14,29 @@ from pathlib import Path
 
 from nacl.signing import SigningKey
 
+from zkreceipt.circuits.invoice_policy import InvoicePolicy, InvoiceShape
 from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL, ReceiptPolicy
 from zkreceipt.groth16 import ProvingKey
 from zkreceipt.ledger.bundle_format import bundle_to_json, bundle_to_text
 from zkreceipt.ledger.bundles import ProvenReceipt, prove_receipts
-from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys
-from zkreceipt.ledger.store import KeyRecord, ReceiptStore
-from zkreceipt.receipts import DEFAULT_RATE_TABLE, Receipt, ed25519_key_id, receipt_to_dict, sign_receipt
-from zkreceipt.receipts.receipt import ED25519_ALGORITHM
+from zkreceipt.ledger.identity import invoice_identity, receipt_identity
+from zkreceipt.ledger.invoice_bundles import invoice_key_paths, setup_invoice_keys
+from zkreceipt.ledger.keys import ReceiptKeyPaths, save_keys, setup_receipt_keys
+from zkreceipt.ledger.store import ReceiptStore
+from zkreceipt.ledger.trust import TrustProfile, update_trust_profile
+from zkreceipt.receipts import (
+    DEFAULT_RATE_TABLE,
+    Keyring,
+    Receipt,
+    generate_accounting_key,
+    receipt_to_dict,
+    sign_receipt,
+)
+from zkreceipt.receipts.secp256k1_keys import AccountingKey
 
 DAY = 86400
+INVOICE_SHAPE = InvoiceShape(max_items=4)
+INVOICE_POLICY = InvoicePolicy(INVOICE_SHAPE, memory_limit=1 << 32)
 FIRST_START = 1737730800
 CLIENTS = ("client-alice", "client-bob", "client-carol")
 PROVIDERS = ("provider-one", "provider-two")
@@ -58,32 +71,51 @@ def day_policy(receipt: Receipt) -> ReceiptPolicy:
 
 @dataclass
 class ServiceData:
-    """A home with receipt keys, a trusted provider signing key and proven receipts (bundles and salts)."""
+    """A home whose trust profile trusts its receipt and invoice keys, a provider signing key and an accounting
+    key; proven receipts (bundles and salts) stored as `zkreceipt prove` stores them (no verdict yet)."""
 
     home: Path
     proving_key: ProvingKey
     signing_key: SigningKey
+    invoice_key: ProvingKey
+    accounting_key: AccountingKey
+    profile: TrustProfile
     stored: list[ProvenReceipt] = field(default_factory=list)
     receipts: list[Receipt] = field(default_factory=list)
 
-    def prove(self, receipts: list[Receipt]) -> list[ProvenReceipt]:
-        return prove_receipts(receipts, self.proving_key, [day_policy(r) for r in receipts], DEFAULT_RATE_TABLE)
+    def prove(self, receipts: list[Receipt], signing_key: SigningKey | None = None) -> list[ProvenReceipt]:
+        """Prove receipts signed by a trusted key (this provider's, unless given), attested by ``signing_key``."""
+        trusted = [self.signing_key.verify_key] + ([signing_key.verify_key] if signing_key is not None else [])
+        return prove_receipts(
+            receipts, self.proving_key, [day_policy(r) for r in receipts], DEFAULT_RATE_TABLE,
+            trusted_keys=Keyring.of(trusted), signing_key=signing_key or self.signing_key,
+        )
 
 
 def build_home(home: Path, stored_count: int) -> ServiceData:
-    """Keys in ``home/keys``, the signing key recorded in the store, ``stored_count`` receipts proven and stored."""
+    """Receipt and invoice key pairs in ``home/keys`` and the profile trusting them and the two signers, as
+    `setup`, `invoice setup`, `keygen` and `invoice keygen` leave a home; ``stored_count`` receipts proven, stored."""
     home.mkdir(parents=True, exist_ok=True)
     pk = setup_receipt_keys(PRICE_AND_MODEL)
-    save_receipt_keys(pk, home / "keys")
-    key = SigningKey.generate()
-    data = ServiceData(home, pk, key)
+    save_keys(pk, ReceiptKeyPaths.under(home / "keys"), receipt_identity(PRICE_AND_MODEL))
+    invoice_pk = setup_invoice_keys(INVOICE_SHAPE)
+    save_keys(invoice_pk, invoice_key_paths(INVOICE_SHAPE, home / "keys"), invoice_identity(INVOICE_SHAPE))
+    key, accounting = SigningKey.generate(), generate_accounting_key()
+    profile = update_trust_profile(
+        lambda current: current.with_key(pk.vk, receipt_identity(PRICE_AND_MODEL))
+        .with_key(invoice_pk.vk, invoice_identity(INVOICE_SHAPE))
+        .with_receipt_signer(bytes(key.verify_key))
+        .with_invoice_signer(accounting.address),
+        home / "trust.json",
+    )
+    data = ServiceData(home, pk, key, invoice_pk, accounting, profile)
     receipts = [make_receipt(i, key) for i in range(stored_count)]
     proven = data.prove(receipts)
     with ReceiptStore(home / "zkreceipt.db") as store:
-        store.add_key(KeyRecord(ed25519_key_id(key.verify_key), ED25519_ALGORITHM, bytes(key.verify_key).hex()))
         for receipt, item in zip(receipts, proven, strict=True):
-            store.add_receipt(receipt)
-            store.add_proof_bundle(receipt.receipt_id, bundle_to_text(item.bundle), "groth16-receipt")
+            bundle = item.bundle
+            store.add_proven(receipt, bundle_to_text(bundle), kind="groth16-receipt", vk_id=bundle.vk_id,
+                             commitment=bundle.commitment)
     data.stored, data.receipts = proven, receipts
     return data
 

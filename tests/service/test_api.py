@@ -12,9 +12,12 @@ import pytest
 from conftest import STORED, bearer
 from service_helpers import CLIENTS, PROVIDERS, RunningServer, ServiceData, make_receipt, submission
 
+from nacl.signing import SigningKey
+
 from zkreceipt.ledger.bundle_format import bundle_from_json, bundle_to_json
 from zkreceipt.ledger.bundles import verify_bundle
-from zkreceipt.receipts import DEFAULT_RATE_TABLE, receipt_to_dict
+from zkreceipt.ledger.store import KeyRecord, ReceiptStore
+from zkreceipt.receipts import ed25519_key_id, receipt_to_dict
 from zkreceipt.service import hash_api_key
 
 PUBLIC_KEYS = {
@@ -45,6 +48,7 @@ def test_list_is_newest_first_public_and_verified(api: httpx.Client, service_dat
     assert first["commitment"] == str(bundle.commitment) and first["vk_id"] == bundle.vk_id
     assert first["window"] == {"not_before": 1737676800, "not_after": 1737763199}
     assert first["bounds"] == {"max_duration": 3600, "gpu_count": 1}
+    assert first["signer"] == ed25519_key_id(service_data.signing_key.verify_key)
     assert first["verified"] is True and isinstance(first["verified_at"], int)  # verified by the server at start
     for value in private_values(service_data):
         assert value not in response.text
@@ -132,7 +136,7 @@ def test_bundle_download_is_what_verify_reads(api: httpx.Client, service_data: S
     assert response.status_code == 200
     bundle = bundle_from_json(response.json())
     assert bundle == service_data.stored[2].bundle
-    assert verify_bundle(bundle, service_data.proving_key.vk, rates=DEFAULT_RATE_TABLE).ok
+    assert verify_bundle(bundle, service_data.profile).ok
 
 
 def test_verify_gives_verdicts_with_reasons_in_order(api: httpx.Client, service_data: ServiceData) -> None:
@@ -148,8 +152,29 @@ def test_verify_gives_verdicts_with_reasons_in_order(api: httpx.Client, service_
     results = response.json()["results"]
     assert [r["valid"] for r in results] == [False, True, False]
     assert any("price_fp" in problem for problem in results[0]["problems"])
+    assert any("does not sign this bundle's statement" in problem for problem in results[0]["problems"])
     assert "not a zkreceipt proof bundle" in results[2]["problems"][0]
-    assert results[1]["vk_id"] == good["vk_id"] and results[1]["disclosed"] == good["disclosed"]
+    honest = results[1]
+    assert honest["vk_id"] == good["vk_id"] and honest["disclosed"] == good["disclosed"]
+    assert honest["circuit"]["key"] == "receipt-v1;rate=table:4;public=model,price_fp"  # the trusted identity
+    assert honest["signer"] == {"id": good["attestation"]["key_id"], "trusted": True, "checked": True}
+    assert honest["policy"] == good["policy"] and honest["proof"] is True and honest["problems"] == []
+    assert set(honest["private"]) >= {"job_id", "client", "units_fp", "salt"}
+
+
+def test_verify_fails_closed_on_what_the_profile_does_not_trust(api: httpx.Client, service_data: ServiceData) -> None:
+    """An unknown signer, a key the profile does not list, an attestation removed: each invalid, with its reason."""
+    stranger = SigningKey.generate()
+    receipt = make_receipt(400, service_data.signing_key)
+    foreign_signer = bundle_to_json(service_data.prove([receipt], stranger)[0].bundle)
+    unsigned = {**bundle_to_json(service_data.stored[0].bundle), "attestation": None}
+    other_key = {**bundle_to_json(service_data.stored[0].bundle), "vk_id": "ab" * 32}
+    results = api.post("/api/v1/verify", json={"bundles": [foreign_signer, unsigned, other_key]}).json()["results"]
+    assert [r["valid"] for r in results] == [False, False, False]
+    assert results[0]["proof"] is True and results[0]["signer"]["trusted"] is False  # a good proof, an unknown signer
+    assert any("is not a trusted signer" in p for p in results[0]["problems"])
+    assert results[1]["signer"]["id"] is None and results[1]["problems"]
+    assert results[2]["circuit"] is None and any("not in the trust profile" in p for p in results[2]["problems"])
 
 
 def test_concurrent_verifications_are_batched(server: RunningServer, service_data: ServiceData) -> None:
@@ -218,39 +243,52 @@ def test_submission_stores_verified_bundles_and_rejects_the_rest(
     not_mine = submission(other_provider, service_data.prove([other_provider])[0])
     unsigned = submission(receipts[4], proven[4])
     del unsigned["receipt"]["signature"]
-    items = [honest, wrong_salt, swapped, forged, not_mine, unsigned]
+    # A bundle attested by another trusted key than the one that signed the receipt.
+    other_attester = SigningKey.generate()
+    attested_elsewhere_receipt = make_receipt(206, service_data.signing_key, provider=provider)
+    attested_elsewhere = submission(attested_elsewhere_receipt, service_data.prove([attested_elsewhere_receipt], other_attester)[0])
+    items = [honest, wrong_salt, swapped, forged, not_mine, unsigned, attested_elsewhere]
     response = api.post("/api/v1/bundles", json={"items": items}, headers=bearer(keys[provider]))
     assert response.status_code == 200
     results = response.json()["results"]
-    assert [r["stored"] for r in results] == [True, False, False, False, False, False]
+    assert [r["stored"] for r in results] == [True, False, False, False, False, False, False]
+    assert results[0]["verdict"]["valid"] is True and results[0]["verdict"]["signer"]["trusted"] is True
     assert "commitment does not open" in " ".join(results[1]["verdict"]["problems"])
     assert "commitment does not open" in " ".join(results[2]["verdict"]["problems"])
     assert any("price_fp" in p for p in results[3]["verdict"]["problems"])
-    assert "provider is not the API key's subject" in " ".join(results[4]["verdict"]["problems"])
-    assert results[5]["verdict"]["valid"] is False
+    assert "is not the API key's subject" in " ".join(results[4]["verdict"]["problems"])
+    assert "is not signed" in " ".join(results[5]["verdict"]["problems"])
+    assert "not by the receipt's signer" in " ".join(results[6]["verdict"]["problems"])
     ids = stored_ids(str(service_data.home / "zkreceipt.db"))
     assert receipts[0].receipt_id in ids
-    assert not {r.receipt_id for r in receipts[1:]} & set(ids) and other_provider.receipt_id not in ids
+    refused = {r.receipt_id for r in receipts[1:]} | {other_provider.receipt_id, attested_elsewhere_receipt.receipt_id}
+    assert not refused & set(ids)
     detail = api.get(f"/api/v1/receipts/{receipts[0].receipt_id}").json()
     assert detail["verified"] is True and detail["bundle_id"] == results[0]["bundle_id"]
     # The same receipt and key again: refused, still one bundle.
     again = api.post("/api/v1/bundles", json={"items": [honest]}, headers=bearer(keys[provider])).json()["results"]
-    assert again[0]["stored"] is False and "already has a bundle" in " ".join(again[0]["verdict"]["problems"])
+    assert again[0]["stored"] is False and "already has a proof bundle" in " ".join(again[0]["verdict"]["problems"])
     assert len(api.get(f"/api/v1/receipts/{receipts[0].receipt_id}").json()["bundles"]) == 1
 
 
-def test_untrusted_signer_is_rejected(api: httpx.Client, service_data: ServiceData, keys: dict[str, str]) -> None:
-    from nacl.signing import SigningKey
-
-    receipt = make_receipt(300, SigningKey.generate(), provider=PROVIDERS[1])
-    body = {"items": [submission(receipt, service_data.prove([receipt])[0])]}
+def test_receipt_signers_come_from_the_trust_profile_not_the_store(
+    api: httpx.Client, service_data: ServiceData, keys: dict[str, str]
+) -> None:
+    """A key recorded in the store's keys table is not trusted for that: only the profile's signers are."""
+    outsider = SigningKey.generate()
+    with ReceiptStore(service_data.home / "zkreceipt.db") as store:
+        store.add_key(KeyRecord(ed25519_key_id(outsider.verify_key), "Ed25519", bytes(outsider.verify_key).hex()))
+    receipt = make_receipt(300, outsider, provider=PROVIDERS[1])
+    body = {"items": [submission(receipt, service_data.prove([receipt], outsider)[0])]}
     result = api.post("/api/v1/bundles", json=body, headers=bearer(keys[PROVIDERS[1]])).json()["results"][0]
     assert result["stored"] is False
-    assert "not signed by a signer this server trusts" in " ".join(result["verdict"]["problems"])
+    problems = " ".join(result["verdict"]["problems"])
+    assert "is not signed by a trusted key" in problems and "not a trusted signer" in problems
 
 
 def test_api_keys_are_stored_hashed(service_data: ServiceData, keys: dict[str, str]) -> None:
-    database = (service_data.home / "zkreceipt.db").read_bytes()
+    files = sorted(service_data.home.glob("zkreceipt.db*"))  # the database and its write-ahead log
+    database = b"".join(path.read_bytes() for path in files)
     for key in keys.values():
         assert key.startswith("zkr_") and len(key) > 40
         assert key.encode() not in database
@@ -280,10 +318,10 @@ def test_security_headers(api: httpx.Client) -> None:
         assert "default-src 'self'" in headers["content-security-policy"]
 
 
-def test_an_unreadable_bundle_does_not_fail_its_batch(server: RunningServer, service_data: ServiceData) -> None:
+def test_a_malformed_bundle_does_not_fail_its_batch(server: RunningServer, service_data: ServiceData) -> None:
     good = bundle_to_json(service_data.stored[3].bundle)
     huge = copy.deepcopy(good)
-    huge["proof"]["pi_a"][0] = "9" * 5000  # Python refuses the int: an untyped ValueError in the parser
+    huge["proof"]["pi_a"][0] = "9" * 5000  # refused by the parser before int() (which would raise untyped)
 
     async def together() -> list[list[dict[str, object]]]:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
@@ -296,4 +334,4 @@ def test_an_unreadable_bundle_does_not_fail_its_batch(server: RunningServer, ser
     for i, results in enumerate(asyncio.run(together())):
         assert results[0]["valid"] is (i % 2 == 0)
         if i % 2:
-            assert "unreadable" in results[0]["problems"][0]
+            assert "pi_a: coordinate has 5000 digits" in results[0]["problems"][0]

@@ -13,7 +13,6 @@ from service_helpers import CLIENTS, RunningServer, ServiceData
 
 from zkreceipt.ledger.bundle_format import bundle_from_json, bundle_to_json, bundle_to_text
 from zkreceipt.ledger.bundles import verify_bundle
-from zkreceipt.receipts import DEFAULT_RATE_TABLE
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -72,7 +71,8 @@ def test_filter_open_a_receipt_and_see_only_the_public_part(
     text = page.locator("main").inner_text()
     assert "price 5.000000 = units × 2.500000 (the published rate of codellama)" in text
     receipt, bundle = service_data.receipts[1], service_data.stored[1].bundle
-    assert bundle.vk_id in text and str(bundle.signer_key_id) in text and str(bundle.commitment) in text
+    assert bundle.vk_id in text and f"{bundle.signer_key_id} (trusted)" in text and str(bundle.commitment) in text
+    assert "receipt-v1;rate=table:4;public=model,price_fp" in text
     assert "What stayed private" in text and "job_id, provider, client, unit_type, units, started_at, completed_at, salt" in text
     started = datetime.fromtimestamp(receipt.started_at, timezone.utc).strftime("%H:%M:%S")
     html = page.content()
@@ -80,8 +80,7 @@ def test_filter_open_a_receipt_and_see_only_the_public_part(
         assert private not in html
     download = page.get_by_role("link", name="Download bundle")
     downloaded = page.request.get(server.url + download.get_attribute("href"))
-    assert verify_bundle(bundle_from_json(json.loads(downloaded.body())), service_data.proving_key.vk,
-                         rates=DEFAULT_RATE_TABLE).ok
+    assert verify_bundle(bundle_from_json(json.loads(downloaded.body())), service_data.profile).ok
     page.screenshot(path=str(tmp_path / "receipt.png"), full_page=True)
     assert (tmp_path / "receipt.png").stat().st_size > 10_000
 
@@ -96,7 +95,8 @@ def test_verify_a_pasted_and_an_uploaded_bundle(
     page.get_by_role("button", name="Verify").click()
     result = page.get_by_role("status")
     expect(result).to_contain_text("✓ valid")
-    expect(result).to_contain_text(good["vk_id"])
+    expect(result).to_contain_text(f"{good['vk_id']} (trusted)")
+    expect(result).to_contain_text(f"{good['attestation']['key_id']} (trusted)")
     page.screenshot(path=str(tmp_path / "verify.png"), full_page=True)
     forged = {**good, "disclosed": {**good["disclosed"], "price_fp": 1}}
     path = tmp_path / "forged.bundle.json"

@@ -9,36 +9,28 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from conftest import bearer
-from service_helpers import RunningServer, ServiceData, add_key, run_cli, start_server
+from service_helpers import INVOICE_POLICY, RunningServer, ServiceData, add_key, run_cli, start_server
 
-from zkreceipt.circuits.invoice_policy import InvoicePolicy, InvoiceShape
-from zkreceipt.formats.snarkjs_json import write_verification_key
 from zkreceipt.ledger.invoice_bundles import (
     invoice_bundle_from_json,
     invoice_bundle_to_json,
-    invoice_key_paths,
     prove_invoice,
-    setup_invoice_keys,
     verify_invoice_bundle,
 )
 from zkreceipt.receipts import generate_accounting_key, invoice_to_dict, parse_invoice, sign_invoice
 from zkreceipt.receipts.example_files import example_path
 
-SHAPE = InvoiceShape(max_items=4)
-POLICY = InvoicePolicy(SHAPE, memory_limit=1 << 32)
-
 
 @pytest.fixture(scope="module")
 def invoice_case(service_data: ServiceData) -> dict[str, object]:
-    """Invoice keys in the server's home, a signed example invoice and its proof."""
-    pk = setup_invoice_keys(SHAPE)
-    write_verification_key(invoice_key_paths(SHAPE, service_data.home / "keys").verification_key, pk.vk)
-    key = generate_accounting_key()
+    """The example invoice signed by the home's trusted accounting key, and its attested proof."""
+    key = service_data.accounting_key
     unsigned = dataclasses.replace(parse_invoice(example_path("invoice_function.json").read_bytes()),
                                    accounting_signature=None)
     invoice = sign_invoice(unsigned, key)
-    proven = prove_invoice(invoice, pk, POLICY, signer=key.address)
-    return {"invoice": invoice, "proven": proven, "address": key.address, "vk": pk.vk}
+    proven = prove_invoice(invoice, service_data.invoice_key, INVOICE_POLICY, trusted_signers={key.address},
+                           accounting_key=key)
+    return {"invoice": invoice, "proven": proven, "address": key.address}
 
 
 def test_invoice_submission_listing_and_private_view(
@@ -49,14 +41,19 @@ def test_invoice_submission_listing_and_private_view(
     stranger = add_key(service_data.home, "provider", "0x" + "ab" * 20)
     refused = api.post("/api/v1/invoices/bundles", json={"items": [item]}, headers=bearer(stranger)).json()
     assert refused["results"][0]["stored"] is False
+    assert "is not the API key's subject" in " ".join(refused["results"][0]["verdict"]["problems"])
     provider = add_key(service_data.home, "provider", address)
     response = api.post("/api/v1/invoices/bundles", json={"items": [item]}, headers=bearer(provider))
     assert response.status_code == 200
     result = response.json()["results"][0]
     assert result["stored"] is True, result
+    assert result["verdict"]["signer"] == {"id": address, "trusted": True, "checked": True}
+    again = api.post("/api/v1/invoices/bundles", json={"items": [item]}, headers=bearer(provider)).json()["results"][0]
+    assert again["stored"] is False and "already has a proof bundle" in " ".join(again["verdict"]["problems"])
     listed = api.get("/api/v1/invoices").json()["items"]
     assert [i["invoice_id"] for i in listed] == [invoice.invoice_id]
     assert listed[0]["verified"] is True and listed[0]["gas_prices"] == proven.bundle.gas_prices
+    assert listed[0]["signer"] == address
     public = api.get(f"/api/v1/invoices/{invoice.invoice_id}")
     assert "invoice" not in public.json()
     for item_ in invoice.line_items:
@@ -65,7 +62,25 @@ def test_invoice_submission_listing_and_private_view(
     owned = api.get(f"/api/v1/invoices/{invoice.invoice_id}", headers=bearer(account)).json()
     assert owned["invoice"] == invoice_to_dict(invoice)
     bundle = invoice_bundle_from_json(api.get(owned["bundles"][0]["url"]).json())
-    assert verify_invoice_bundle(bundle, invoice_case["vk"]).ok
+    assert verify_invoice_bundle(bundle, service_data.profile).ok
+    assert api.get(f"/api/v1/bundles/{owned['bundle_id']}").status_code == 404  # not a receipt bundle
+
+
+def test_an_untrusted_accounting_signer_is_refused(
+    api: httpx.Client, service_data: ServiceData, invoice_case: dict[str, object]
+) -> None:
+    """Signed and attested by an accounting key the profile does not list: refused, nothing stored."""
+    key = generate_accounting_key()
+    invoice = dataclasses.replace(invoice_case["invoice"], invoice_id="inv-untrusted", accounting_signature=None)
+    invoice = sign_invoice(invoice, key)
+    proven = prove_invoice(invoice, service_data.invoice_key, INVOICE_POLICY, trusted_signers={key.address},
+                           accounting_key=key)
+    item = {"invoice": invoice_to_dict(invoice), "bundle": invoice_bundle_to_json(proven.bundle), "salt": str(proven.salt)}
+    provider = add_key(service_data.home, "provider", key.address)
+    result = api.post("/api/v1/invoices/bundles", json={"items": [item]}, headers=bearer(provider)).json()["results"][0]
+    assert result["stored"] is False and result["verdict"]["signer"]["trusted"] is False
+    assert "not a trusted signer" in " ".join(result["verdict"]["problems"])
+    assert api.get("/api/v1/invoices/inv-untrusted").status_code == 404
 
 
 def test_invoice_verify(api: httpx.Client, invoice_case: dict[str, object]) -> None:

@@ -1,14 +1,12 @@
-"""In-process checks of the service's parts, in addition to the real-server tests: batching, rate limits, cursors."""
+"""In-process checks of the service's parts, in addition to the real-server tests: batching, rate limits."""
 
 from __future__ import annotations
 
 import asyncio
 
-import pytest
 
 from zkreceipt.service.batching import MicroBatcher
 from zkreceipt.service.rate_limits import RateLimiter
-from zkreceipt.service.repository import CursorError, decode_cursor, encode_cursor
 
 
 def test_concurrent_submissions_share_batches_and_get_their_own_results_in_order() -> None:
@@ -61,11 +59,8 @@ def test_token_bucket_allows_a_burst_then_one_request_per_interval() -> None:
     assert RateLimiter(per_minute=0, burst=1).retry_after("a") is None  # 0: no limit
 
 
-@pytest.mark.parametrize("cursor", ["", "%%%", encode_cursor(["x", 1]), encode_cursor([1]), encode_cursor([True, "a"])])
-def test_foreign_cursors_are_refused(cursor: str) -> None:
-    with pytest.raises(CursorError):
-        decode_cursor(cursor, (int, str))
+def test_the_service_names_the_trust_file_as_the_ledger_does() -> None:
+    from zkreceipt.ledger import trust
+    from zkreceipt.service import settings
 
-
-def test_cursor_round_trip() -> None:
-    assert decode_cursor(encode_cursor([1737730800, "rcpt-1"]), (int, str)) == [1737730800, "rcpt-1"]
+    assert settings.TRUST_FILE_NAME == trust.TRUST_FILE_NAME

@@ -57,6 +57,8 @@ def test_thread_verifier_gives_the_same_verdicts(service_data: ServiceData) -> N
         with httpx.Client(base_url=running.url, timeout=120) as api:
             results = api.post("/api/v1/verify", json={"bundles": [good, forged, good]}).json()["results"]
             assert [r["valid"] for r in results] == [True, False, True]
-            assert api.get("/api/v1/health").json()["receipt_vk_id"] == good["vk_id"]
+            trusted = api.get("/api/v1/health").json()["trust"]
+            assert good["vk_id"] in [key["vk_id"] for key in trusted["keys"]]
+            assert trusted["receipt_signers"] == [good["attestation"]["key_id"]]
     finally:
         running.stop()

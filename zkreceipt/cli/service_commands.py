@@ -22,6 +22,10 @@ class MissingExtraError(ZkReceiptError):
     """The service's optional dependencies are not installed."""
 
 
+class TrustFileMissing(ZkReceiptError):
+    """The trust profile named by --trust does not exist."""
+
+
 def _use_home(home: str | None) -> Path:
     """Point ``$ZKRECEIPT_HOME`` at ``home`` (so every module agrees) and return the home in force."""
     from ..ledger.home import zkreceipt_home
@@ -47,6 +51,11 @@ home_option = click.option(
     help="requests a minute per API key or client address (0: no limit) [default: 600]",
 )
 @click.option(
+    "--trust",
+    type=click.Path(dir_okay=False),
+    help="trust profile the server verifies with (default: trust.json in the home)",
+)
+@click.option(
     "--verifier",
     type=click.Choice(["process", "thread"]),
     default="process",
@@ -54,27 +63,30 @@ home_option = click.option(
     help="run the pairing checks in a process of their own, or in a thread of the server",
 )
 @reports_bad_input
-def serve_command(host: str, port: int, home: str | None, rate_limit: int | None, verifier: str) -> None:
+def serve_command(
+    host: str, port: int, home: str | None, rate_limit: int | None, trust: str | None, verifier: str
+) -> None:
     """Serve the JSON API (/api/v1, /openapi.json) and the explorer (/) over the home's store.
 
+    Bundles are verified with the trust profile (--trust, default the home's).
     Prints "ready on http://HOST:PORT" once the verifier kernels are warm and the socket listens.
     """
     if any(importlib.util.find_spec(name) is None for name in ("fastapi", "uvicorn", "jinja2")):
         raise MissingExtraError("serve: needs the service extra: pip install 'zkreceipt[service]'")
-    from ..service.repository import Repository
+    from ..service.app import read_trust_document
     from ..service.settings import ServiceSettings
     from ..service.verifier_host import VerifierHost
 
     started = time.perf_counter()
-    settings = ServiceSettings(home=_use_home(home), verifier_process=verifier == "process")
-    repository = Repository(settings.store_path)
-    try:
-        signers = repository.receipt_signers()
-    finally:
-        repository.close()
-    # The verifier starts first: it loads the kernels while the web stack is imported.
-    verifier_host = VerifierHost(settings.keys_directory, signers, separate_process=settings.verifier_process)
-    verifier_host.start_warming()
+    settings = ServiceSettings(
+        home=_use_home(home), trust=Path(trust) if trust else None, verifier_process=verifier == "process"
+    )
+    if trust and not settings.trust_path.exists():
+        raise TrustFileMissing(f"{settings.trust_path}: no trust profile (--trust)")
+    document, source = read_trust_document(settings)
+    # The verifier starts first: it parses the profile and loads the kernels while the web stack is imported.
+    verifier_host = VerifierHost(document, source, separate_process=settings.verifier_process)
+    warming = verifier_host.start_warming()
     import uvicorn
 
     from ..service import create_app
@@ -83,13 +95,19 @@ def serve_command(host: str, port: int, home: str | None, rate_limit: int | None
         settings = dataclasses.replace(settings, requests_per_minute=rate_limit)
     if host not in (LOOPBACK, "localhost", "::1"):
         click.echo(f"warning: binding {host}: the service is reachable beyond this machine", err=True)
-    if not (settings.keys_directory / "verification_key.json").is_file():
+    click.echo(f"zkreceipt serve: home {settings.home}; warming the verifier…")
+    try:
+        trusted = warming.result()
+    except BaseException:
+        verifier_host.shutdown()
+        raise  # a malformed profile: bad input (exit 2), named by its file and field
+    if not trusted.keys:
+        missing = "is missing" if document is None else "trusts no verification key"
         click.echo(
-            f"warning: {settings.keys_directory / 'verification_key.json'} is missing: every receipt bundle will be"
-            " reported invalid (run `zkreceipt setup` or `zkreceipt demo` first)",
+            f"warning: the trust profile {source} {missing}: every bundle will be reported invalid and no verdict"
+            " recorded (run `zkreceipt setup` or `zkreceipt demo`, or add keys with `zkreceipt trust add-key`)",
             err=True,
         )
-    click.echo(f"zkreceipt serve: home {settings.home}; warming the verifier…")
 
     class ReadyServer(uvicorn.Server):
         async def startup(self, sockets: list | None = None) -> None:  # type: ignore[type-arg]
@@ -123,18 +141,16 @@ def service_group() -> None:
 @reports_bad_input
 def add_key_command(role: str, subject: str, home: str | None) -> None:
     """Create an API key for SUBJECT; it is printed once, and only its SHA-256 is stored."""
+    from ..ledger.store import ReceiptStore
     from ..receipts.validation import require_text
-    from ..service import Repository, hash_api_key, new_api_key
+    from ..service import hash_api_key, new_api_key
+    from .common import record_audit
 
     require_text("subject", subject)
     _use_home(home)
     key = new_api_key()
-    repository = Repository()
-    try:
-        repository.add_api_key(role, subject, hash_api_key(key))
-    finally:
-        repository.close()
-    from .common import record_audit
+    with ReceiptStore() as store:
+        store.add_api_key(role, subject, hash_api_key(key))
 
     record_audit("key_created", "api_key", subject, role=role)
     click.echo(key)

@@ -9,10 +9,10 @@ Face of the ``zkreceipt[service]`` extra (FastAPI, uvicorn, Jinja2)::
 =================  ======================================================================
 ``app``            the FastAPI application: routes, errors, request caps, keys, rate limits
 ``explorer``       the server-rendered pages (``templates/``, ``static/``)
-``verification``   the one adapter to the library's verifiers and the server's trust
+``verification``   the server's trust profile and the library's verifiers (bundles, submissions)
+``verifier_host``  where the verifier runs: a process of its own, or a thread
 ``batching``       micro-batching of concurrent verifications into one batched pairing check
-``repository``     every store access of the service
-``views``          public and private views of receipts and invoices
+``views``          public and private views of receipts and invoices (over the store's records)
 ``api_keys``       API keys (shown once, stored as SHA-256), ``rate_limits`` token buckets
 =================  ======================================================================
 
@@ -29,9 +29,6 @@ _FACE = {
     "ServiceSettings": "settings",
     "new_api_key": "api_keys",
     "hash_api_key": "api_keys",
-    "ApiKeyError": "api_keys",
-    "require_role": "api_keys",
-    "Repository": "repository",
 }
 
 __all__ = sorted(_FACE)

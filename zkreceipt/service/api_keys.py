@@ -10,14 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from ..errors import ZkReceiptError
-
 KEY_PREFIX = "zkr_"
-ROLES = ("provider", "client")
-
-
-class ApiKeyError(ZkReceiptError):
-    """An API key is malformed, unknown, or of the wrong role."""
 
 
 def new_api_key() -> str:
@@ -28,10 +21,3 @@ def new_api_key() -> str:
 def hash_api_key(key: str) -> str:
     """SHA-256 hex of the key's UTF-8 bytes: the only form the store keeps."""
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def require_role(role: str) -> str:
-    """``role`` if it is ``provider`` or ``client``; ApiKeyError otherwise."""
-    if role not in ROLES:
-        raise ApiKeyError(f"role: must be one of {', '.join(ROLES)}, got {role!r:.40}")
-    return role

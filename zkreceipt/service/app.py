@@ -1,11 +1,13 @@
 """The ASGI application: the JSON API under /api/v1 and the explorer at /.
 
-One store thread owns the database connection; the verifier (a process of
-its own, or a thread: :mod:`.verifier_host`) runs the pairing checks, fed by the
-:class:`MicroBatcher`; the event loop only parses HTTP and routes. Every error is JSON ``{"error": …}`` (HTML for explorer
-pages) with its status: 400 bad input, 401 unknown key, 403 wrong key, 404
-absent, 413 body too large, 429 rate limited (with ``Retry-After``), 503 the
-verifier process restarted (retry).
+A few store threads run the store's queries (:class:`~zkreceipt.ledger.store.ReceiptStore`,
+SQLite or PostgreSQL); the verifier (a process of its own, or a thread:
+:mod:`.verifier_host`) runs the pairing checks with the server's trust profile,
+fed by the :class:`MicroBatcher`; the event loop only parses HTTP and routes.
+Every error is JSON ``{"error": …}`` (HTML for explorer pages) with its status:
+400 bad input, 401 unknown key, 403 wrong key, 404 absent, 409 already stored,
+413 body too large, 429 rate limited (with ``Retry-After``), 503 the verifier
+process restarted or the store was busy (retry).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-import numpy as np
 from fastapi import APIRouter, Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -30,27 +31,41 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import __version__
 from ..errors import StoreError, ZkReceiptError
-from ..receipts import RateTable, active_rate_table
+from ..jsonio import parse_json as parse_bounded_json
+from ..ledger.store import (
+    ApiKeyRecord,
+    DuplicateRecordError,
+    ReceiptRecord,
+    RecordConflictError,
+    ReceiptStore,
+    RecordedVerdict,
+    RecordNotFoundError,
+    StoreBusyError,
+    StoredProofBundle,
+)
+from ..ledger.store.records import decode_cursor
 from . import schemas, verifier_host
 from .api_keys import hash_api_key
 from .batching import MicroBatcher
-from .repository import ApiKeyRecord, DuplicateBundleError, RecordNotFoundError, Repository
 from .settings import ServiceSettings
-from .verdicts import INVOICE_BUNDLE_FORMAT, INVOICE_BUNDLE_KIND, RECEIPT_BUNDLE_KIND, Submission, Verdict, invalid
+from .verdicts import (
+    INVOICE_BUNDLE_FORMAT,
+    INVOICE_BUNDLE_KIND,
+    RECEIPT_BUNDLE_KIND,
+    Submission,
+    TrustSummary,
+    Verdict,
+    invalid,
+)
 from .verifier_host import VerifierCrashed, VerifierHost
 from .views import invoice_detail_view, invoice_public_view, receipt_detail_view, receipt_public_view
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Deepest JSON nesting accepted in a body (a bundle needs 4); deeper input could exhaust the C stack.
-MAX_JSON_DEPTH = 32
 TIMESTAMP_LIMIT = 1 << 63
-#: +1 for each opening bracket byte, −1 for each closing one (strings may inflate the count: a false refusal
-#: needs dozens of brackets inside strings, which no bundle or receipt has).
-_BRACKET_STEPS = np.zeros(256, dtype=np.int32)
-_BRACKET_STEPS[[ord("["), ord("{")]] = 1
-_BRACKET_STEPS[[ord("]"), ord("}")]] = -1
+#: Threads that run store queries (SQLite readers never wait for each other; writers take turns).
+STORE_THREADS = 4
 API_PREFIX = "/api/v1"
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
@@ -74,23 +89,34 @@ class ApiError(Exception):
 
 @dataclass
 class ServiceState:
-    """What the routes share: settings, the store thread, the verifier and its batcher, the rate limiter."""
+    """What the routes share: settings, the store and its threads, the verifier and its batcher, the rate limiter.
+
+    ``trust``: what the server's trust profile trusts (from the verifier, once warm).
+    """
 
     settings: ServiceSettings
-    store_thread: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="zkreceipt-store")
+    store_threads: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(STORE_THREADS, thread_name_prefix="zkreceipt-store")
     )
-    repository: Repository | None = None
+    store: Any = None  # the ReceiptStore, opened by the lifespan
     verifier: VerifierHost | None = None
-    receipt_vk_id: str | None = None
-    rates: RateTable | None = None
+    trust: TrustSummary = field(default_factory=lambda: TrustSummary("none"))
     batcher: MicroBatcher[object, Verdict] | None = None
     limiter: Any = None
 
-    async def store(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``method(repository, *args, **kwargs)`` on the store thread."""
-        call = functools.partial(method, self.repository, *args, **kwargs)
-        return await asyncio.get_running_loop().run_in_executor(self.store_thread, call)
+    async def db(self, method: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``method(*args, **kwargs)`` (a method of the store) on a store thread."""
+        return await asyncio.get_running_loop().run_in_executor(
+            self.store_threads, functools.partial(method, *args, **kwargs)
+        )
+
+    async def record_verdicts(self, bundles: list[StoredProofBundle], verdicts: list[Verdict]) -> None:
+        """Record each bundle's verdict, unless the server trusts no key (a key added later would change it)."""
+        if not self.trust.keys:
+            return
+        now = int(time.time())
+        for bundle, verdict in zip(bundles, verdicts, strict=True):
+            await self.db(self.store.record_verdict, bundle.bundle_id, verdict.valid, verdict.problems, now)
 
     async def off_loop(self, function: Callable[..., T], *args: Any) -> T:
         """Run a function of :mod:`.verifier_host` in the verifier (its process or thread).
@@ -109,24 +135,46 @@ class ServiceState:
 
 
 async def _verify_stored(state: ServiceState) -> None:
-    """Verify the stored receipt bundles that have no verdict yet (bundles stored by the CLI), in batches."""
-    if state.receipt_vk_id is None:  # nothing can verify: record no verdict that a key would change
+    """Verify the stored bundles (receipts and invoices) that have no verdict yet, e.g. stored by the CLI, in batches."""
+    if not state.trust.keys:  # nothing can verify: record no verdict that a key would change
         return
+    after = 0
     while True:
-        bundles = await state.store(Repository.unverified_bundles, state.settings.batch_max_bundles)
+        bundles = await state.db(state.store.unverified_bundles, after=after, limit=state.settings.batch_max_bundles)
         if not bundles:
             return
-        verdicts = await state.verify([bundle.document for bundle in bundles])
-        now = int(time.time())
-        for bundle, verdict in zip(bundles, verdicts, strict=True):
-            await state.store(Repository.record_verdict, bundle.bundle_id, verdict.valid, verdict.problems, now)
+        await state.record_verdicts(bundles, await state.verify([_document(bundle) for bundle in bundles]))
+        after = bundles[-1].bundle_id
+
+
+def _document(bundle: StoredProofBundle) -> object:
+    """The stored bundle's JSON value (a stored bundle's text is JSON: the store checked it)."""
+    return json.loads(bundle.bundle_json)
+
+
+def read_trust_document(settings: ServiceSettings) -> tuple[object | None, str]:
+    """The server's trust profile document and where it was read (None: there is no profile file).
+
+    FormatError naming the file if it is unreadable or not bounded JSON (the
+    verifier parses the document itself, and refuses a malformed profile).
+    """
+    from ..jsonio import read_json_file
+
+    path = settings.trust_path
+    if not path.exists():
+        return None, str(path)
+    return read_json_file(path, max_bytes=PROFILE_MAX_BYTES), str(path)
+
+
+#: Largest trust profile read (a profile of ~1,000 keys).
+PROFILE_MAX_BYTES = 16 << 20
 
 
 def create_app(settings: ServiceSettings | None = None, verifier: VerifierHost | None = None) -> FastAPI:
     """The service's FastAPI application (serve it with uvicorn; see ``zkreceipt serve``).
 
     ``verifier``: a host already started (``zkreceipt serve`` starts it before importing the web
-    stack); by default the application starts its own, with the receipt signers recorded in the store.
+    stack); by default the application starts its own, with the trust profile of ``settings``.
     """
     from .explorer import explorer_router, mount_static, render_error
     from .rate_limits import RateLimiter
@@ -137,14 +185,13 @@ def create_app(settings: ServiceSettings | None = None, verifier: VerifierHost |
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         loop = asyncio.get_running_loop()
-        state.repository = await loop.run_in_executor(state.store_thread, Repository, settings.store_path)
+        state.store = await state.db(ReceiptStore, settings.store)
         if verifier is None:
-            signers = await state.store(Repository.receipt_signers)
-            state.verifier = VerifierHost(settings.keys_directory, signers, separate_process=settings.verifier_process)
+            document, source = read_trust_document(settings)
+            state.verifier = VerifierHost(document, source, separate_process=settings.verifier_process)
         else:
             state.verifier = verifier
-        state.rates = active_rate_table()
-        state.receipt_vk_id = await asyncio.wrap_future(state.verifier.start_warming())
+        state.trust = await asyncio.wrap_future(state.verifier.start_warming())
         state.batcher = MicroBatcher(
             functools.partial(state.off_loop, verifier_host.verify_documents),
             window=settings.batch_window_seconds,
@@ -157,8 +204,8 @@ def create_app(settings: ServiceSettings | None = None, verifier: VerifierHost |
         finally:
             sweep.cancel()
             await state.batcher.stop()
-            await state.store(Repository.close)
-            state.store_thread.shutdown(wait=True)
+            state.store_threads.shutdown(wait=True)
+            state.store.close()
             state.verifier.shutdown()
 
     app = FastAPI(
@@ -195,8 +242,16 @@ def create_app(settings: ServiceSettings | None = None, verifier: VerifierHost |
 
     @app.exception_handler(ZkReceiptError)
     async def on_bad_input(request: Request, error: ZkReceiptError) -> Response:
-        status = 404 if isinstance(error, RecordNotFoundError) else 409 if isinstance(error, DuplicateBundleError) else 400
-        return error_response(request, status, str(error))
+        if isinstance(error, RecordNotFoundError):
+            return error_response(request, 404, str(error))
+        if isinstance(error, DuplicateRecordError):
+            return error_response(request, 409, str(error))
+        if isinstance(error, StoreBusyError):
+            return error_response(request, 503, "store busy; retry", {"Retry-After": "1"})
+        if isinstance(error, StoreError):  # the store failed (bad input is refused before it is asked)
+            logger.error("store error", extra={"path": request.url.path, "error": str(error)})
+            return error_response(request, 500, "internal error (store)")
+        return error_response(request, 400, str(error))
 
     @app.exception_handler(Exception)
     async def on_crash(request: Request, error: Exception) -> Response:
@@ -228,7 +283,7 @@ async def admit(request: Request) -> None:
         scheme, _, token = header.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise ApiError(401, "authorization: expected 'Bearer API_KEY'")
-        key = await state.store(Repository.find_api_key, hash_api_key(token.strip()))
+        key = await state.db(state.store.find_api_key, hash_api_key(token.strip()))
         if key is None:
             raise ApiError(401, "authorization: unknown API key")
     request.state.api_key = key
@@ -253,23 +308,29 @@ async def read_body(request: Request, limit: int) -> bytes:
 
 
 async def read_json_body(request: Request, limit: int) -> Any:
-    """The JSON body, at most ``limit`` bytes and :data:`MAX_JSON_DEPTH` deep; 413 / 400 otherwise."""
-    return parse_json(await read_body(request, limit))
+    """The JSON body, at most ``limit`` bytes; 413 / 400 otherwise (see :func:`parse_json`)."""
+    return parse_json(await read_body(request, limit), limit)
 
 
-def parse_json(body: bytes) -> Any:
-    """JSON from bytes; ApiError 400 if it is not JSON, not UTF-8, or nested too deep."""
+def parse_json(body: bytes, limit: int) -> Any:
+    """JSON from bytes, as every zkreceipt reader parses it (:func:`zkreceipt.jsonio.parse_json`: at most
+    :data:`~zkreceipt.jsonio.MAX_JSON_DEPTH` deep, bounded numbers); ApiError 400 naming the body otherwise."""
     if not body:
         raise ApiError(400, "body: empty; expected JSON")
-    # Depth ≤ the number of opening brackets: only a body with many of them needs the running count.
-    if body.count(b"[") + body.count(b"{") > MAX_JSON_DEPTH:
-        depth = np.cumsum(_BRACKET_STEPS[np.frombuffer(body, dtype=np.uint8)])
-        if int(depth.max()) > MAX_JSON_DEPTH:
-            raise ApiError(400, f"body: JSON nested deeper than {MAX_JSON_DEPTH} levels")
     try:
-        return json.loads(body)
-    except (ValueError, RecursionError) as error:
-        raise ApiError(400, f"body: not valid JSON ({error})") from None
+        return parse_bounded_json(body, "body", max_bytes=limit)
+    except ZkReceiptError as error:
+        raise ApiError(400, str(error)) from None
+
+
+def cursor_query(cursor: str | None) -> str | None:
+    """``cursor`` if it is one of the store's cursors; 400 naming it otherwise (before the store is asked)."""
+    if cursor is not None:
+        try:
+            decode_cursor(cursor)
+        except StoreError as error:
+            raise ApiError(400, str(error)) from None
+    return cursor
 
 
 def bundles_of(document: Any, limit: int) -> list[object]:
@@ -343,16 +404,11 @@ def _time_query() -> Any:
 def _api_routes(api: APIRouter, state: ServiceState) -> None:
     settings = state.settings
 
-    @api.get("/health", response_model=schemas.Health, summary="Ready, with the trusted receipt key id")
+    @api.get("/health", response_model=schemas.Health, summary="Ready, with what the server's trust profile trusts")
     async def health() -> Response:
         assert state.batcher is not None
         return json_response(
-            {
-                "status": "ok",
-                "receipt_vk_id": state.receipt_vk_id,
-                "batches": state.batcher.batches,
-                "verified": state.batcher.items,
-            }
+            {"status": "ok", "trust": state.trust.to_json(), "batches": state.batcher.batches, "verified": state.batcher.items}
         )
 
     @api.get("/receipts", response_model=schemas.ReceiptPage, summary="Receipts, newest first (public view)")
@@ -365,17 +421,17 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         limit: int = Query(settings.page_size, ge=1, le=100),
         cursor: str | None = Query(None, max_length=512),
     ) -> Response:
-        page = await state.store(
-            Repository.list_receipts,
+        page = await state.db(
+            state.store.list_receipt_records,
             client=client,
             provider=provider,
             model=model,
             since=since,
             until=until,
             limit=limit,
-            cursor=cursor,
+            cursor=cursor_query(cursor),
         )
-        return json_response({"items": [receipt_public_view(e) for e in page.items], "next_cursor": page.next_cursor})
+        return json_response({"items": [receipt_public_view(r) for r in page.items], "next_cursor": page.next_cursor})
 
     @api.get(
         "/receipts/{receipt_id}",
@@ -384,8 +440,8 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         summary="One receipt with its bundles; the full receipt for its client's or provider's key",
     )
     async def show_receipt(request: Request, receipt_id: str = Path(max_length=256)) -> Response:
-        entry = await refreshed_receipt(state, receipt_id)
-        return json_response(receipt_detail_view(entry, request.state.api_key))
+        record = await refreshed_receipt(state, receipt_id)
+        return json_response(receipt_detail_view(record, request.state.api_key))
 
     @api.get(
         "/bundles/{bundle_id}",
@@ -393,7 +449,7 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         responses={**_NOT_FOUND, 200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
     )
     async def get_bundle(bundle_id: int = Path(ge=1, lt=TIMESTAMP_LIMIT)) -> Response:
-        bundle = await state.store(Repository.get_bundle, bundle_id)
+        bundle = await stored_bundle(state, bundle_id, "receipt")
         return Response(bundle.bundle_json, media_type="application/json")
 
     @api.post(
@@ -411,8 +467,8 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         document = await read_json_body(request, settings.max_body_bytes)
         items = submissions_of(document, family, settings.max_bundles_per_request)
         check = verifier_host.check_receipt_submissions if family == "receipt" else verifier_host.check_invoice_submissions
-        checked = await state.off_loop(check, items)
-        return json_response({"results": await store_submissions(state, key, checked, family)})
+        checked = await state.off_loop(check, items, key.subject)
+        return json_response({"results": await store_submissions(state, checked, family)})
 
     async def verify_bodies(request: Request, only_format: str | None = None) -> Response:
         bundles = bundles_of(await read_json_body(request, settings.max_body_bytes), settings.max_bundles_per_request)
@@ -442,8 +498,8 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         limit: int = Query(settings.page_size, ge=1, le=100),
         cursor: str | None = Query(None, max_length=512),
     ) -> Response:
-        page = await state.store(Repository.list_invoices, task_kind=task_kind, limit=limit, cursor=cursor)
-        return json_response({"items": [invoice_public_view(e) for e in page.items], "next_cursor": page.next_cursor})
+        page = await state.db(state.store.list_invoice_records, task_kind=task_kind, limit=limit, cursor=cursor_query(cursor))
+        return json_response({"items": [invoice_public_view(r) for r in page.items], "next_cursor": page.next_cursor})
 
     @api.get(
         "/invoices/bundles/{bundle_id}",
@@ -451,7 +507,7 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         responses={**_NOT_FOUND, 200: {"content": {"application/json": {"schema": {"type": "object"}}}}},
     )
     async def get_invoice_bundle(bundle_id: int = Path(ge=1, lt=TIMESTAMP_LIMIT)) -> Response:
-        bundle = await state.store(Repository.get_invoice_bundle, bundle_id)
+        bundle = await stored_bundle(state, bundle_id, "invoice")
         return Response(bundle.bundle_json, media_type="application/json")
 
     @api.post(
@@ -481,51 +537,53 @@ def _api_routes(api: APIRouter, state: ServiceState) -> None:
         summary="One invoice with its bundles; the full invoice for its signer's or an account's key",
     )
     async def show_invoice(request: Request, invoice_id: str = Path(max_length=256)) -> Response:
-        entry = await state.store(Repository.show_invoice, invoice_id)
-        return json_response(invoice_detail_view(entry, request.state.api_key))
+        record = await state.db(state.store.show_invoice, invoice_id)
+        return json_response(invoice_detail_view(record, request.state.api_key))
 
 
-async def refreshed_receipt(state: ServiceState, receipt_id: str) -> Any:
+async def refreshed_receipt(state: ServiceState, receipt_id: str) -> ReceiptRecord:
     """The stored receipt, after verifying (and recording) any of its bundles without a verdict."""
-    entry = await state.store(Repository.show_receipt, receipt_id)
-    pending = [bundle for bundle in entry.bundles if bundle.verified is None]
-    if not pending or state.receipt_vk_id is None:
-        return entry
-    verdicts = await state.verify([bundle.document for bundle in pending])
-    now = int(time.time())
-    for bundle, verdict in zip(pending, verdicts, strict=True):
-        await state.store(Repository.record_verdict, bundle.bundle_id, verdict.valid, verdict.problems, now)
-    return await state.store(Repository.show_receipt, receipt_id)
+    record: ReceiptRecord = await state.db(state.store.show_receipt, receipt_id)
+    pending = [bundle for bundle in record.proof_bundles if bundle.verified is None]
+    if not pending or not state.trust.keys:
+        return record
+    await state.record_verdicts(pending, await state.verify([_document(bundle) for bundle in pending]))
+    return await state.db(state.store.show_receipt, receipt_id)
 
 
-async def store_submissions(
-    state: ServiceState, key: ApiKeyRecord, checked: list[Submission], family: str
-) -> list[dict[str, Any]]:
-    """Store each valid submission that ``key`` may submit (receipt, bundle and verdict in one transaction)."""
+async def stored_bundle(state: ServiceState, bundle_id: int, family: str) -> StoredProofBundle:
+    """The stored bundle ``bundle_id`` of a receipt (or an invoice); 404 if there is none of that family."""
+    bundle: StoredProofBundle = await state.db(state.store.get_bundle, bundle_id)
+    if (bundle.receipt_id if family == "receipt" else bundle.invoice_id) is None:
+        raise RecordNotFoundError(f"bundle_id: no stored {family} proof bundle {bundle_id}")
+    return bundle
+
+
+async def store_submissions(state: ServiceState, checked: list[Submission], family: str) -> list[dict[str, Any]]:
+    """Store each valid submission: the receipt (or invoice), its bundle and its verdict in one transaction.
+
+    A second bundle of a receipt under the same key, or another receipt under a
+    stored id, is refused with its reason, never stored over the first.
+    """
     results = []
     now = int(time.time())
     for index, submission in enumerate(checked):
         verdict, stored_id = submission.verdict, None
-        problems = list(verdict.problems)
-        if submission.document is not None and not _submitter_owns(key, submission, family):
-            problems.append(f"this {family}'s provider is not the API key's subject {key.subject!r}")
-        if not problems:
-            add = Repository.add_proven if family == "receipt" else Repository.add_invoice_proven
+        if verdict.valid:
+            add = state.store.add_proven if family == "receipt" else state.store.add_invoice_proven
             try:
-                stored = await state.store(
+                stored = await state.db(
                     add,
                     submission.document,
                     submission.bundle_json,
                     kind=RECEIPT_BUNDLE_KIND if family == "receipt" else INVOICE_BUNDLE_KIND,
                     vk_id=verdict.vk_id,
                     commitment=verdict.commitment,
-                    verdict=(True, (), now),
+                    verdict=RecordedVerdict(True, (), now),
                 )
                 stored_id = stored.bundle_id
-            except (DuplicateBundleError, StoreError) as error:
-                problems.append(str(error))
-        if problems != list(verdict.problems):
-            verdict = Verdict(**{**verdict.__dict__, "valid": False, "problems": tuple(problems)})
+            except (DuplicateRecordError, RecordConflictError) as error:  # refused, never stored over the first
+                verdict = verdict.refused(str(error))
         results.append(
             {
                 "index": index,
@@ -536,13 +594,6 @@ async def store_submissions(
             }
         )
     return results
-
-
-def _submitter_owns(key: ApiKeyRecord, submission: Submission, family: str) -> bool:
-    if family == "receipt":
-        return getattr(submission.document, "provider", None) == key.subject
-    signer = submission.verdict.signer
-    return signer is not None and signer.lower() == key.subject.lower()
 
 
 class SecurityHeaders:

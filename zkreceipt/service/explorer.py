@@ -19,16 +19,14 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..receipts import RateTable
-from ..receipts.fixed_point import TOKEN_DECIMALS, fixed_to_text
-from .repository import Repository
-from .views import private_receipt_fields, receipt_public_view
+from .verdicts import TrustSummary
+from .views import bundle_document, claimed_signals, private_receipt_fields, receipt_public_view
 
 if TYPE_CHECKING:
     from .app import ServiceState
 
 STATIC_DIRECTORY = FilePath(__file__).with_name("static")
-ROLES = ("client", "provider")
+ROLES = ("client", "provider")  # the filter's choices, client first
 
 _environment = Environment(
     loader=PackageLoader("zkreceipt.service", "templates"),
@@ -62,22 +60,19 @@ def mount_static(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC_DIRECTORY), name="static")
 
 
-def _published_rate(rates: RateTable | None, model: str | None) -> str | None:
-    """The model's rate in the server's (published) rate table, as a decimal string, or None."""
-    if rates is None or model is None or model not in rates.models:
-        return None
-    return fixed_to_text(rates.rate_fp(model), TOKEN_DECIMALS)
-
-
-def _price_equation(view: dict[str, Any], rate: str | None) -> str | None:
+def _price_equation(view: dict[str, Any], signals: dict[str, int], trust: TrustSummary) -> str | None:
+    """What the proof says about the price: units × the model's rate in the trusted table the proof names."""
     if view["price"] is None:
         return None
+    rate = trust.rate_of(signals.get("rate_table_root"), view["model"])
     if rate is None:
-        return f"price {view['price']} = units × rate (the model's rate is not disclosed)"
+        return f"price {view['price']} = units × rate (the rate is not in a rate table this server trusts)"
     return f"price {view['price']} = units × {rate} (the published rate of {view['model']})"
 
 
 def explorer_router(state: ServiceState) -> APIRouter:
+    from .app import cursor_query
+
     router = APIRouter(default_response_class=HTMLResponse)
 
     @router.get("/", summary="Explorer: recent receipts, filtered by address and model")
@@ -91,8 +86,9 @@ def explorer_router(state: ServiceState) -> APIRouter:
         address = address.strip() or None if address else None
         model = model.strip() or None if model else None
         filters = {role: address} if address else {}
-        page = await state.store(
-            Repository.list_receipts, **filters, model=model, limit=state.settings.page_size, cursor=cursor
+        page = await state.db(
+            state.store.list_receipt_records, **filters, model=model, limit=state.settings.page_size,
+            cursor=cursor_query(cursor),
         )
         next_query = None
         if page.next_cursor:
@@ -101,7 +97,7 @@ def explorer_router(state: ServiceState) -> APIRouter:
         return render(
             "receipts.html",
             title="Recent receipts",
-            receipts=[receipt_public_view(entry) for entry in page.items],
+            receipts=[receipt_public_view(record) for record in page.items],
             address=address or "",
             role=role,
             roles=ROLES,
@@ -114,24 +110,28 @@ def explorer_router(state: ServiceState) -> APIRouter:
     async def receipt_page(receipt_id: str = Path(max_length=256)) -> Response:
         from .app import refreshed_receipt
 
-        entry = await refreshed_receipt(state, receipt_id)
-        view = receipt_public_view(entry)
-        rate = _published_rate(state.rates, view["model"])
-        latest = entry.bundles[-1] if entry.bundles else None
+        record = await refreshed_receipt(state, receipt_id)
+        view = receipt_public_view(record)
+        latest = record.proof_bundles[-1] if record.proof_bundles else None
+        document = bundle_document(latest)
+        circuit = document.get("circuit")
         return render(
             "receipt.html",
             title=f"Receipt {receipt_id}",
             receipt=view,
-            equation=_price_equation(view, rate),
-            disclosed=(latest.document.get("disclosed") or {}) if latest is not None else {},
-            private_fields=private_receipt_fields(entry),
-            bundles=entry.bundles,
+            circuit=circuit.get("key") if isinstance(circuit, dict) else None,
+            equation=_price_equation(view, claimed_signals(document), state.trust),
+            disclosed=document.get("disclosed") if isinstance(document.get("disclosed"), dict) else {},
+            private_fields=private_receipt_fields(record),
+            bundles=record.proof_bundles,
             problems=latest.problems if latest is not None else (),
         )
 
     @router.get("/bundles/{bundle_id}/download", summary="Explorer: download a stored bundle")
     async def download_bundle(bundle_id: int = Path(ge=1, lt=1 << 63)) -> Response:
-        bundle = await state.store(Repository.get_bundle, bundle_id)
+        from .app import stored_bundle
+
+        bundle = await stored_bundle(state, bundle_id, "receipt")
         return Response(
             bundle.bundle_json,
             media_type="application/json",
@@ -164,7 +164,7 @@ def explorer_router(state: ServiceState) -> APIRouter:
         try:
             raw = await _read_form(request, settings.max_body_bytes * 3)
             text = raw.get("bundle", [""])[0]
-            document = parse_json(text.encode("utf-8"))
+            document = parse_json(text.encode("utf-8"), settings.max_body_bytes)
             verdicts = await state.verify(bundles_of(document, settings.max_bundles_per_request))
         except ApiError as error:
             status = 413 if error.status == 413 else 400

@@ -13,17 +13,29 @@ class ErrorBody(BaseModel):
     error: str = Field(description="one line: what was wrong, naming the field")
 
 
+class SignerBody(BaseModel):
+    id: str | None = Field(description="the attestation's key id (receipts) or address (invoices); null: unsigned")
+    trusted: bool = Field(description="a signer of the server's trust profile, and its signature verifies")
+    checked: bool = Field(description="always true: the service never waives the signer check")
+
+
 class VerdictBody(BaseModel):
+    """As `zkreceipt verify --json`, with the bundle's family."""
+
     valid: bool
     problems: list[str] = Field(description="one line per reason the bundle is not valid")
     family: str | None = Field(None, description="receipt | invoice")
     vk_id: str | None = None
-    circuit: str | None = None
-    signer: str | None = None
-    signer_trusted: bool | None = Field(None, description="null when the signer could not be checked")
+    circuit: dict[str, Any] | None = Field(
+        None, description="the circuit identity the server trusts the key for; null: the key is not trusted"
+    )
+    signer: SignerBody
+    policy: dict[str, int] = Field({}, description="the proven policy bounds, read through the trusted key")
+    rate: str | None = Field(None, description="how the rate is bound (a trusted rate table's root, or a public rate)")
+    disclosed: dict[str, Any] = Field({}, description="each disclosed value the public signals confirm")
+    private: list[str] = Field([], description="what stayed private")
     commitment: str | None = None
-    policy: dict[str, int | None] = {}
-    disclosed: dict[str, Any] = {}
+    proof: bool = Field(description="whether the pairing check passed")
 
 
 class VerifyResponse(BaseModel):
@@ -97,6 +109,7 @@ class InvoiceSummary(BaseModel):
     memory_limit: int | None
     commitment: str | None
     vk_id: str | None
+    signer: str | None = Field(description="the accounting address that attested the bundle")
     verified: bool | None
     verified_at: int | None
     bundle_id: int | None
@@ -113,9 +126,21 @@ class InvoiceDetail(InvoiceSummary):
     invoice: dict[str, Any] | None = Field(None, description="the full invoice: only for its signer's or an account's key")
 
 
+class TrustedKeyBody(BaseModel):
+    vk_id: str
+    circuit: str
+
+
+class TrustBody(BaseModel):
+    keys: list[TrustedKeyBody] = Field(description="the verification keys the server trusts, with their circuits")
+    rate_table_roots: list[str]
+    receipt_signers: list[str] = Field(description="Ed25519 key ids")
+    invoice_signers: list[str] = Field(description="accounting addresses")
+
+
 class Health(BaseModel):
     status: str
-    receipt_vk_id: str | None
+    trust: TrustBody = Field(description="what the server's trust profile trusts")
     batches: int
     verified: int
 

@@ -1,75 +1,84 @@
-"""The one place the service verifies bundles: what it trusts, and the adapter to the library's verifiers.
+"""The one place the service verifies: the server's trust profile and the library's verifiers.
 
-TEMPORARY UNTIL THE TRUST BRANCH LANDS: the server's trust is read from its
-home as today's CLI reads it: the receipt verification key
-(``keys/verification_key.json``), the invoice keys beside it, the active
-rate table (``$ZKRECEIPT_RATES`` or the published one) and, as receipt
-signers, the Ed25519 keys recorded in the store (``zkreceipt keygen``). With
-the trust profile this module loads ``load_trust_profile(home/trust.json)``
-and calls ``verify_bundles(bundles, profile)`` / ``verify_invoice_bundle(bundle,
-profile)``; nothing else in the service changes.
+The server verifies with one :class:`~zkreceipt.ledger.trust.TrustProfile`
+(``zkreceipt serve --trust FILE``, default the home's ``trust.json``): receipt
+bundles with :func:`~zkreceipt.ledger.bundles.verify_bundles` (a micro-batch
+at a time, so concurrent requests share one batched pairing check per trusted
+key), invoice bundles with :func:`~zkreceipt.ledger.invoice_bundles.verify_invoice_bundle`.
 
-It fails closed: a bundle that cannot be parsed, a key the server does not
-hold, a signer it does not know, each is an invalid verdict with its reason.
+It fails closed: a bundle that cannot be parsed, a key or signer the profile
+does not trust, a proof it could not check, each is an invalid verdict with
+its reason. A server with no profile verifies with an empty one (nothing is
+trusted, every verdict is invalid).
+
+A submission (``POST /api/v1/bundles``) is a receipt, its bundle and the
+commitment's salt, from a provider's API key. It is accepted only if the
+receipt's provider is the key's subject, the receipt is signed by a receipt
+signer of the profile, the bundle is attested by that same key (the provider
+that signed the receipt attests its proof), the bundle verifies, and the
+commitment opens to the receipt with the salt. Invoices alike: the accounting
+signature recovers to a trusted invoice signer, which is the key's subject and
+the bundle's attesting address.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from typing import Any
 
 from ..errors import ZkReceiptError
-from ..formats.snarkjs_json import read_verification_key
-from ..groth16 import Proof, VerifyingKey, verify
+from ..groth16 import Proof, verify
 from ..groth16.batch_verifier import verify_batch
-from ..ledger.bundle_format import BUNDLE_FORMAT, ProofBundle, bundle_from_json
-from ..ledger.bundles import BundleCheck, verify_bundle, verify_bundles
+from ..ledger.bundle_format import BUNDLE_FORMAT, ProofBundle, bundle_from_json, bundle_to_text
+from ..ledger.bundles import check_receipt_signer, check_to_json, verify_bundles
 from ..ledger.invoice_bundles import (
     INVOICE_BUNDLE_FORMAT,
     InvoiceBundle,
     invoice_bundle_from_json,
-    invoice_key_paths,
+    invoice_bundle_to_text,
     verify_invoice_bundle,
 )
-from ..ledger.keys import ReceiptKeyPaths, verification_key_id
-from ..receipts import (
-    Keyring,
-    RateTable,
-    Receipt,
-    active_rate_table,
-    parse_invoice,
-    parse_receipt,
-    receipt_commitment,
-    verify_receipt,
-)
-from .verdicts import Submission, Verdict, invalid, invoice_signer
+from ..ledger.trust import TrustProfile, trust_profile_from_json
+from ..receipts import Invoice, Receipt, parse_invoice, parse_receipt, receipt_commitment, recover_invoice_signer
+from ..receipts.fixed_point import TOKEN_DECIMALS, fixed_to_text
+from .verdicts import Submission, TrustSummary, Verdict, invalid
 
-#: What the parsers may still raise untyped on hostile input (until every reader raises typed errors):
-#: caught per document, so that one such bundle cannot fail the other requests of its micro-batch.
+#: What a parser may still raise untyped on hostile input: caught per document, so that one such
+#: bundle cannot fail the other requests of its micro-batch.
 UNREADABLE = (ValueError, TypeError, OverflowError, RecursionError)
 
+Item = tuple[object, object, object]
 
-@dataclass
+
 class ServiceVerifier:
-    """Verifies receipt and invoice bundles with the server's own trust (see the module docstring)."""
+    """Verifies receipt and invoice bundles, and checks submissions, with the server's trust profile."""
 
-    keys_directory: Path
-    rates: RateTable = field(default_factory=active_rate_table)
-    receipt_signers: Keyring = field(default_factory=Keyring)
-    _receipt_vk: VerifyingKey | None = field(default=None, init=False)
-    _receipt_vk_problem: str | None = field(default=None, init=False)
-    receipt_vk_id: str | None = field(default=None, init=False)
-    _invoice_vks: dict[str, VerifyingKey] = field(default_factory=dict, init=False)
+    def __init__(self, profile: TrustProfile, source: str = "trust profile") -> None:
+        self.profile = profile
+        self.source = source
 
-    def __post_init__(self) -> None:
-        path = ReceiptKeyPaths.under(self.keys_directory).verification_key
-        try:
-            self._receipt_vk = read_verification_key(path)
-        except ZkReceiptError as error:
-            self._receipt_vk_problem = f"the server holds no trusted receipt verification key ({error})"
-        else:
-            self.receipt_vk_id = verification_key_id(self._receipt_vk)  # a pairing (e(α, β)): computed once
+    @classmethod
+    def from_document(cls, document: object | None, source: str) -> ServiceVerifier:
+        """The verifier of the profile document read from ``source`` (None: no profile, nothing trusted).
+
+        TrustProfileError naming ``source`` and the field if the document is malformed.
+        """
+        profile = TrustProfile() if document is None else trust_profile_from_json(document, source)
+        return cls(profile, source)
+
+    def summary(self) -> TrustSummary:
+        """What the profile trusts, as plain data."""
+        profile = self.profile
+        return TrustSummary(
+            source=self.source,
+            keys={vk_id: key.identity.key for vk_id, key in profile.keys.items()},
+            rate_tables={
+                root: (table.depth, {m: fixed_to_text(r, TOKEN_DECIMALS) for m, r in table.rates.rates_fp.items()})
+                for root, table in profile.rate_tables.items()
+            },
+            receipt_signers=tuple(sorted(profile.receipt_signers)),
+            invoice_signers=tuple(sorted(profile.invoice_signers)),
+        )
 
     # verification
 
@@ -79,149 +88,144 @@ class ServiceVerifier:
         receipts: list[tuple[int, ProofBundle]] = []
         for index, document in enumerate(documents):
             kind = document.get("format") if isinstance(document, dict) else None
-            try:
-                if kind == BUNDLE_FORMAT:
-                    receipts.append((index, bundle_from_json(document)))
-                elif kind == INVOICE_BUNDLE_FORMAT:
-                    verdicts[index] = self._verify_invoice(invoice_bundle_from_json(document))
+            if kind == BUNDLE_FORMAT:
+                parsed = _parsed(lambda: bundle_from_json(document), "receipt")
+                if isinstance(parsed, Verdict):
+                    verdicts[index] = parsed
                 else:
-                    verdicts[index] = invalid(
-                        f"not a zkreceipt proof bundle (format must be {BUNDLE_FORMAT!r} or {INVOICE_BUNDLE_FORMAT!r})"
-                    )
-            except ZkReceiptError as error:
-                verdicts[index] = invalid(str(error))
-            except UNREADABLE as error:  # untyped parser errors (a 5,000-digit number): this bundle only
-                verdicts[index] = invalid(f"proof bundle: unreadable ({type(error).__name__}: {error})"[:300])
-        for (index, _), verdict in zip(receipts, self._verify_receipts([b for _, b in receipts]), strict=True):
+                    receipts.append((index, parsed))
+            elif kind == INVOICE_BUNDLE_FORMAT:
+                parsed_invoice = _parsed(lambda: invoice_bundle_from_json(document), "invoice")
+                verdicts[index] = parsed_invoice if isinstance(parsed_invoice, Verdict) else self._invoice(parsed_invoice)
+            else:
+                verdicts[index] = invalid(
+                    f"not a zkreceipt proof bundle (format must be {BUNDLE_FORMAT!r} or {INVOICE_BUNDLE_FORMAT!r})"
+                )
+        for (index, _), verdict in zip(receipts, self._receipts([b for _, b in receipts]), strict=True):
             verdicts[index] = verdict
         return [verdict for verdict in verdicts if verdict is not None]
 
-    def _verify_receipts(self, bundles: Sequence[ProofBundle]) -> list[Verdict]:
-        if not bundles:
-            return []
-        vk = self._receipt_vk
-        if vk is None:
-            return [_receipt_verdict(bundle, None, self._receipt_vk_problem or "") for bundle in bundles]
-        if len(bundles) == 1:  # one pairing check is cheaper than a batch of one
-            checks = [verify_bundle(bundles[0], vk, rates=self.rates)]
-        else:
-            checks = verify_bundles(bundles, vk, rates=self.rates)
-        return [_receipt_verdict(bundle, check) for bundle, check in zip(bundles, checks, strict=True)]
+    def _receipts(self, bundles: Sequence[ProofBundle]) -> list[Verdict]:
+        checks = verify_bundles(bundles, self.profile) if bundles else []
+        return [Verdict.of_check("receipt", check_to_json(check)) for check in checks]
 
-    def _invoice_vk(self, bundle: InvoiceBundle) -> VerifyingKey | str:
-        """The trusted key of the bundle's invoice circuit (read once), or why there is none."""
-        key = bundle.circuit_key
-        if key not in self._invoice_vks:
-            path = invoice_key_paths(bundle.policy.shape, self.keys_directory).verification_key
-            try:
-                self._invoice_vks[key] = read_verification_key(path)
-            except ZkReceiptError as error:
-                return f"the server holds no trusted verification key for {key} ({error})"
-        return self._invoice_vks[key]
-
-    def _verify_invoice(self, bundle: InvoiceBundle) -> Verdict:
-        vk = self._invoice_vk(bundle)
-        check_problems = (vk,) if isinstance(vk, str) else verify_invoice_bundle(bundle, vk).problems
-        return Verdict(
-            valid=not check_problems,
-            problems=tuple(check_problems),
-            family="invoice",
-            vk_id=bundle.vk_id,
-            circuit=bundle.circuit_key,
-            signer=None,
-            signer_trusted=None,
-            commitment=str(bundle.commitment),
-            policy={"memory_limit": bundle.policy.memory_limit},
-            disclosed=dict(bundle.gas_prices),
-        )
+    def _invoice(self, bundle: InvoiceBundle) -> Verdict:
+        return Verdict.of_check("invoice", check_to_json(verify_invoice_bundle(bundle, self.profile)))
 
     # submissions (POST /api/v1/bundles, /api/v1/invoices/bundles)
 
-    def check_receipt_submissions(self, items: Sequence[tuple[object, object, object]]) -> list[Submission]:
-        """Check (receipt, bundle, salt) documents: the receipt's signature by a trusted signer, the
-        bundle's verdict, and that the bundle's commitment opens to this receipt with this salt."""
-        parsed: list[tuple[int, Receipt, ProofBundle, list[str]]] = []
+    def check_receipt_submissions(self, items: Sequence[Item], submitter: str) -> list[Submission]:
+        """Check (receipt, bundle, salt) documents submitted by the provider ``submitter`` (see the module docstring)."""
         results: list[Submission | None] = [None] * len(items)
-        for index, (receipt_doc, bundle_doc, salt_text) in enumerate(items):
-            try:
-                receipt = parse_receipt(receipt_doc if isinstance(receipt_doc, dict) else {})
-                bundle = bundle_from_json(bundle_doc)
-                salt = _salt(salt_text)
-            except ZkReceiptError as error:
-                results[index] = Submission(invalid(str(error)))
-                continue
-            except UNREADABLE as error:
-                results[index] = Submission(invalid(f"unreadable ({type(error).__name__}: {error})"[:300]))
-                continue
-            problems = []
-            if receipt.signature is None:
-                problems.append(f"receipt {receipt.receipt_id}: not signed")
-            elif not verify_receipt(receipt, self.receipt_signers):
-                problems.append(f"receipt {receipt.receipt_id}: not signed by a signer this server trusts")
-            if not _opens(lambda: receipt_commitment(receipt, salt), salt, bundle.commitment):
-                problems.append("the bundle's commitment does not open to this receipt with this salt")
-            parsed.append((index, receipt, bundle, problems))
-        verdicts = self._verify_receipts([bundle for _, _, bundle, _ in parsed])
-        for (index, receipt, bundle, problems), verdict in zip(parsed, verdicts, strict=True):
-            all_problems = (*verdict.problems, *problems)
-            verdict = Verdict(**{**verdict.__dict__, "valid": not all_problems, "problems": all_problems})
-            results[index] = Submission(verdict, receipt.receipt_id, receipt, _canonical(bundle_doc))
+        parsed: list[tuple[int, Receipt, ProofBundle, int | None]] = []
+        for index, (receipt_document, bundle_document, salt) in enumerate(items):
+            documents = _parsed(
+                lambda: (parse_receipt(_object(receipt_document)), bundle_from_json(bundle_document)), "receipt"
+            )
+            if isinstance(documents, Verdict):
+                results[index] = Submission(documents)
+            else:
+                parsed.append((index, *documents, _salt(salt)))
+        verdicts = self._receipts([bundle for _, _, bundle, _ in parsed])
+        for (index, receipt, bundle, salt), verdict in zip(parsed, verdicts, strict=True):
+            problems = self._receipt_problems(receipt, bundle, salt, submitter)
+            verdict = verdict.refused(*problems) if problems else verdict
+            results[index] = Submission(verdict, receipt.receipt_id, receipt, bundle_to_text(bundle))
         return [result for result in results if result is not None]
 
-    def check_invoice_submissions(self, items: Sequence[tuple[object, object, object]]) -> list[Submission]:
-        """As :meth:`check_receipt_submissions`, for (invoice, invoice bundle, salt): the accounting
-        signature is recovered (its address is who may submit), and the commitment must open."""
+    def _receipt_problems(self, receipt: Receipt, bundle: ProofBundle, salt: int | None, submitter: str) -> list[str]:
+        problems = []
+        if receipt.provider != submitter:
+            problems.append(f"the receipt's provider {receipt.provider!r:.80} is not the API key's subject {submitter!r:.80}")
+        try:
+            check_receipt_signer(receipt, self.profile.receipt_keyring())
+        except ZkReceiptError as error:
+            problems.append(f"{error} (the server's receipt signers)")
+        else:
+            signer = receipt.signature.key_id  # type: ignore[union-attr]  (checked: signed)
+            if bundle.signer_key_id != signer:
+                problems.append(
+                    f"the bundle is attested by {bundle.signer_key_id or 'no key'}, not by the receipt's signer {signer}"
+                )
+        if not _opens(lambda: receipt_commitment(receipt, salt), salt, bundle.commitment):  # type: ignore[arg-type]
+            problems.append("the bundle's commitment does not open to this receipt with this salt")
+        return problems
+
+    def check_invoice_submissions(self, items: Sequence[Item], submitter: str) -> list[Submission]:
+        """As :meth:`check_receipt_submissions`, for (invoice, invoice bundle, salt) from the accounting signer ``submitter``."""
         from ..circuits.invoice_commitment import invoice_commitment
 
         results = []
-        for invoice_doc, bundle_doc, salt_text in items:
-            try:
-                invoice = parse_invoice(invoice_doc if isinstance(invoice_doc, dict) else {})
-                bundle = invoice_bundle_from_json(bundle_doc)
-                salt = _salt(salt_text)
-            except ZkReceiptError as error:
-                results.append(Submission(invalid(str(error))))
-                continue
-            except UNREADABLE as error:
-                results.append(Submission(invalid(f"unreadable ({type(error).__name__}: {error})"[:300])))
-                continue
-            verdict = self._verify_invoice(bundle)
-            problems = list(verdict.problems)
-            if invoice.accounting_signature is None:
-                problems.append(f"invoice {invoice.invoice_id}: not signed")
-            if not _opens(lambda: invoice_commitment(invoice, salt), salt, bundle.commitment):
-                problems.append("the bundle's commitment does not open to this invoice with this salt")
-            signer = invoice_signer(invoice)
-            verdict = Verdict(
-                **{**verdict.__dict__, "valid": not problems, "problems": tuple(problems), "signer": signer}
+        for invoice_document, bundle_document, salt_text in items:
+            documents = _parsed(
+                lambda: (parse_invoice(_object(invoice_document)), invoice_bundle_from_json(bundle_document)), "invoice"
             )
-            results.append(Submission(verdict, invoice.invoice_id, invoice, _canonical(bundle_doc)))
+            if isinstance(documents, Verdict):
+                results.append(Submission(documents))
+                continue
+            invoice, bundle = documents
+            salt = _salt(salt_text)
+            problems = self._invoice_signer_problems(invoice, bundle, submitter)
+            if not _opens(lambda: invoice_commitment(invoice, salt), salt, bundle.commitment):  # type: ignore[arg-type]
+                problems.append("the bundle's commitment does not open to this invoice with this salt")
+            verdict = self._invoice(bundle)
+            verdict = verdict.refused(*problems) if problems else verdict
+            results.append(Submission(verdict, invoice.invoice_id, invoice, invoice_bundle_to_text(bundle)))
         return results
+
+    def _invoice_signer_problems(self, invoice: Invoice, bundle: InvoiceBundle, submitter: str) -> list[str]:
+        try:
+            signer = recover_invoice_signer(invoice)
+        except ZkReceiptError as error:
+            return [str(error)]
+        problems = []
+        if signer not in self.profile.invoice_signers:
+            problems.append(f"accounting_signature: invoice {invoice.invoice_id} is signed by {signer}, not a trusted signer")
+        if signer.lower() != submitter.lower():
+            problems.append(f"the invoice's accounting signer {signer} is not the API key's subject {submitter!r:.80}")
+        attested = bundle.attestation.address if bundle.attestation is not None else None
+        if attested != signer:
+            problems.append(f"the bundle is attested by {attested or 'no address'}, not by the invoice's signer {signer}")
+        return problems
 
     # start-up
 
     def warm(self) -> None:
-        """Load the verifier kernels (numba cache) by running the single and the batched check once.
+        """Load the verifier kernels (numba cache): the single and the batched check once, on a trusted key.
 
-        A proof of generator points is checked against the trusted key (it is
-        invalid; only the kernels matter); with no key, one pairing check.
+        A proof of generator points is checked (it is invalid; only the
+        kernels matter); with no trusted key, one pairing check.
         """
         from ..curve import G1Points, G2Points, pairing_check
 
         g1, g2 = G1Points.generator(), G2Points.generator()
-        vk = self._receipt_vk
-        if vk is None:
+        key = next(iter(self.profile.keys.values()), None)
+        if key is None:
             pairing_check(G1Points.concatenate([g1, -g1]), G2Points.concatenate([g2, g2]))
             return
         proof = Proof(g1, g2, g1)
-        signals = [0] * vk.n_public
-        verify(vk, signals, proof)
-        verify_batch(vk, [signals, signals], [proof, proof])
+        signals = [0] * key.vk.n_public
+        verify(key.vk, signals, proof)
+        verify_batch(key.vk, [signals, signals], [proof, proof])
+
+
+def _parsed(parse: Callable[[], Any], family: str) -> Any:
+    """``parse()``, or the invalid verdict saying why the document could not be read."""
+    try:
+        return parse()
+    except ZkReceiptError as error:
+        return invalid(str(error), family)
+    except UNREADABLE as error:  # untyped parser errors: this document only
+        return invalid(f"{family} proof bundle: unreadable ({type(error).__name__}: {error})"[:300], family)
+
+
+def _object(document: object) -> dict[str, Any]:
+    return document if isinstance(document, dict) else {}
 
 
 def _salt(text: object) -> int | None:
     """The salt of a submission (a decimal string, as ``prove --salt-out`` writes it), or None."""
-    if isinstance(text, str) and text.isdecimal() and len(text) <= 80:
+    if isinstance(text, str) and text.isascii() and text.isdecimal() and len(text) <= 80:
         return int(text)
     return None
 
@@ -234,24 +238,3 @@ def _opens(commit: Callable[[], int], salt: int | None, commitment: int) -> bool
         return commit() == commitment
     except ZkReceiptError:
         return False
-
-
-def _canonical(document: object) -> str:
-    import json
-
-    return json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def _receipt_verdict(bundle: ProofBundle, check: BundleCheck | None, problem: str = "") -> Verdict:
-    return Verdict(
-        valid=check is not None and check.ok,
-        problems=check.problems if check is not None else (problem,),
-        family="receipt",
-        vk_id=bundle.vk_id,
-        circuit=bundle.circuit_key,
-        signer=bundle.signer_key_id,
-        signer_trusted=None,
-        commitment=str(bundle.commitment),
-        policy=bundle.policy.public_inputs(),
-        disclosed=dict(bundle.disclosed),
-    )

@@ -14,7 +14,8 @@ verifier's whole interface: each runs in the host, on the
 :class:`ServiceVerifier` that :func:`start` made there. Verdicts come back as
 plain data (:mod:`.verdicts`). If the process dies (a crash in a kernel), the
 calls that were waiting raise :class:`VerifierCrashed` (the routes answer 503,
-retry) and a new process takes the next call.
+retry) and a new process takes the next call. The host receives the trust
+profile as its JSON document and parses it itself (a profile does not pickle).
 """
 
 from __future__ import annotations
@@ -22,45 +23,53 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from pathlib import Path
 from typing import Any, TypeVar
 
-from .verdicts import Submission, Verdict
+from .verdicts import Submission, TrustSummary, Verdict
 
 T = TypeVar("T")
 
-_verifier: Any = None  # the host's ServiceVerifier (set by start)
+_profile: tuple[object | None, str] = (None, "")  # the trust profile document and its source (set by start)
+_verifier: Any = None  # the host's ServiceVerifier, built from them on first use
 
 
-def start(keys_directory: str, signer_keys: Sequence[str]) -> None:
-    """Initializer of the host: the verifier with the server's trust (imports the proving core)."""
+def start(document: object | None, source: str) -> None:
+    """Initializer of the host: keep the server's trust profile document (parsed on first use)."""
     os.environ.setdefault("OMP_WAIT_POLICY", "passive")
-    from ..receipts import Keyring
-    from .verification import ServiceVerifier
+    global _profile, _verifier
+    _profile, _verifier = (document, source), None
 
+
+def _host_verifier() -> Any:
+    """The host's verifier (imports the proving core; TrustProfileError if the document is malformed)."""
     global _verifier
-    _verifier = ServiceVerifier(Path(keys_directory), receipt_signers=Keyring.of(signer_keys))
+    if _verifier is None:
+        from .verification import ServiceVerifier
+
+        _verifier = ServiceVerifier.from_document(*_profile)
+    return _verifier
 
 
-def warm() -> str | None:
-    """Load the verifier kernels; the trusted receipt key's id (None: the server holds none)."""
-    _verifier.warm()
-    return _verifier.receipt_vk_id
+def warm() -> TrustSummary:
+    """Parse the profile, load the verifier kernels; what the profile trusts."""
+    verifier = _host_verifier()
+    verifier.warm()
+    return verifier.summary()
 
 
 def verify_documents(documents: list[object]) -> list[Verdict]:
-    return _verifier.verify_documents(documents)
+    return _host_verifier().verify_documents(documents)
 
 
-def check_receipt_submissions(items: list[tuple[object, object, object]]) -> list[Submission]:
-    return _verifier.check_receipt_submissions(items)
+def check_receipt_submissions(items: list[tuple[object, object, object]], submitter: str) -> list[Submission]:
+    return _host_verifier().check_receipt_submissions(items, submitter)
 
 
-def check_invoice_submissions(items: list[tuple[object, object, object]]) -> list[Submission]:
-    return _verifier.check_invoice_submissions(items)
+def check_invoice_submissions(items: list[tuple[object, object, object]], submitter: str) -> list[Submission]:
+    return _host_verifier().check_invoice_submissions(items, submitter)
 
 
 class VerifierCrashed(RuntimeError):
@@ -70,11 +79,11 @@ class VerifierCrashed(RuntimeError):
 class VerifierHost:
     """One verifier, in a child process (``separate_process``) or in one thread of this process."""
 
-    def __init__(self, keys_directory: Path, signer_keys: Sequence[str], *, separate_process: bool = True) -> None:
-        self._arguments = (str(keys_directory), list(signer_keys))
+    def __init__(self, profile_document: object | None, source: str, *, separate_process: bool = True) -> None:
+        self._arguments = (profile_document, source)
         self._separate_process = separate_process
         self._executor = self._new_executor()
-        self._warming: Future[str | None] | None = None
+        self._warming: Future[TrustSummary] | None = None
 
     def _new_executor(self) -> Executor:
         if self._separate_process:
@@ -83,8 +92,8 @@ class VerifierHost:
             return ProcessPoolExecutor(1, mp_context=context, initializer=start, initargs=self._arguments)
         return ThreadPoolExecutor(1, thread_name_prefix="zkreceipt-verify", initializer=start, initargs=self._arguments)
 
-    def start_warming(self) -> Future[str | None]:
-        """Start the host (spawning its process) and load its kernels; the future gives :func:`warm`'s key id.
+    def start_warming(self) -> Future[TrustSummary]:
+        """Start the host (spawning its process), parse the profile, load the kernels; the future gives :func:`warm`'s summary.
 
         Called before the server's own imports, the child's start-up overlaps them.
         """
