@@ -79,6 +79,7 @@ def test_demo_twice_keeps_one_receipt_and_one_bundle_that_verify_finds(
     second = CliRunner().invoke(demo_command, [])
     assert second.exit_code == 0, second.output
     assert "already stored" in second.stdout and "verdict: VALID" in second.stdout
+    assert "prove (and attest)" not in second.stdout and "development setup" not in second.stdout  # nothing made twice
     assert (tmp_path / "demo" / "bundle.json").read_text() == bundle_text
     with ReceiptStore() as store:
         assert [r.receipt_id for r in store.find_receipts()] == [PRIVATE_VALUES[0]]
@@ -94,6 +95,8 @@ def test_demo_twice_keeps_one_receipt_and_one_bundle_that_verify_finds(
         capture_output=True, text=True, env={**os.environ, "ZKRECEIPT_HOME": str(tmp_path)}, timeout=300,
     )
     assert verify.returncode == 0, verify.stderr
+    listed = CliRunner().invoke(cli, ["receipts", "list"])
+    assert listed.exit_code == 0 and PRIVATE_VALUES[0] in listed.stdout
     for line in (f"bundle           {tmp_path / 'demo' / 'bundle.json'}", f"store            {tmp_path / 'zkreceipt.db'}"):
         assert line in second.stdout
 
