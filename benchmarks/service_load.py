@@ -4,13 +4,14 @@ Run: python3 benchmarks/service_load.py [--seconds 8] [--bundles 64] [--clients 
 
 One run, on this machine, side by side:
 
-1. a home with development keys and ``--bundles`` distinct proven receipts (stored, as `prove` stores them);
+1. a home with development keys, a trust profile trusting them and the provider's signing key, and
+   ``--bundles`` distinct proven, attested receipts (stored, as `prove` stores them);
 2. ``zkreceipt serve --port 0 --rate-limit 0 --verifier V`` in its own process, for each verifier host V
    (``process``: the pairing checks in a process of their own, the default; ``thread``: in a thread of
    the server), one after the other (the time until "ready" is reported);
-3. the same verifications done one ``verify_bundle`` call at a time, in this process (parse + check, as
-   `zkreceipt verify` does after loading its key): the one-at-a-time figure; and, for the record, parse +
-   ``groth16.verify`` alone (one pairing check and none of the bundle's other checks);
+3. the same verifications done one ``verify_bundle`` call at a time, in this process (parse + check against
+   the trust profile, as `zkreceipt verify` does after loading the profile): the one-at-a-time figure; and,
+   for the record, parse + ``groth16.verify`` alone (one pairing check and none of the bundle's other checks);
 4. a bounded loop of concurrent requests to 127.0.0.1 for each route and client count: ``GET
    /api/v1/receipts?limit=20`` and ``POST /api/v1/verify`` with one bundle per request. Each client is
    one keep-alive connection running a minimal HTTP/1.1 loop (asyncio streams), so that the load
@@ -50,19 +51,25 @@ from zkreceipt.circuits.receipt_policy import PRICE_AND_MODEL, ReceiptPolicy  # 
 from zkreceipt.groth16 import verify  # noqa: E402
 from zkreceipt.ledger.bundle_format import bundle_from_json, bundle_to_json, bundle_to_text  # noqa: E402
 from zkreceipt.ledger.bundles import prove_receipts, verify_bundle  # noqa: E402
-from zkreceipt.ledger.keys import save_receipt_keys, setup_receipt_keys  # noqa: E402
-from zkreceipt.ledger.store import KeyRecord, ReceiptStore  # noqa: E402
-from zkreceipt.receipts import DEFAULT_RATE_TABLE, Receipt, ed25519_key_id, sign_receipt  # noqa: E402
+from zkreceipt.ledger.identity import receipt_identity  # noqa: E402
+from zkreceipt.ledger.keys import ReceiptKeyPaths, save_keys, setup_receipt_keys  # noqa: E402
+from zkreceipt.ledger.store import ReceiptStore  # noqa: E402
+from zkreceipt.ledger.trust import TrustProfile, update_trust_profile  # noqa: E402
+from zkreceipt.receipts import DEFAULT_RATE_TABLE, Receipt, sign_receipt  # noqa: E402
 
 READY = re.compile(r"ready on http://127\.0\.0\.1:(\d+)/")
 CLI = [sys.executable, "-c", "from zkreceipt.cli import main; main()"]
 
 
-def build_home(home: Path, count: int) -> tuple[list[dict[str, object]], object]:
-    """Keys, a signing key, ``count`` proven receipts stored in ``home``; the bundle documents and the key."""
+def build_home(home: Path, count: int) -> tuple[list[dict[str, object]], TrustProfile]:
+    """Keys, a signing key, the trust profile, ``count`` proven receipts stored in ``home``; the bundles and the profile."""
     pk = setup_receipt_keys(PRICE_AND_MODEL)
-    save_receipt_keys(pk, home / "keys")
+    identity = receipt_identity(PRICE_AND_MODEL)
+    save_keys(pk, ReceiptKeyPaths.under(home / "keys"), identity)
     key = SigningKey.generate()
+    profile = update_trust_profile(
+        lambda current: current.with_key(pk.vk, identity).with_receipt_signer(bytes(key.verify_key)), home / "trust.json"
+    )
     receipts = []
     for i in range(count):
         start = 1737730800 + 60 * i
@@ -71,13 +78,13 @@ def build_home(home: Path, count: int) -> tuple[list[dict[str, object]], object]
         receipts.append(sign_receipt(receipt, key, DEFAULT_RATE_TABLE))
     day = 1737730800 - 1737730800 % 86400
     policy = ReceiptPolicy(not_before=day, not_after=day + 2 * 86400 - 1, max_duration=3600)
-    proven = prove_receipts(receipts, pk, policy, DEFAULT_RATE_TABLE)
+    proven = prove_receipts(receipts, pk, policy, DEFAULT_RATE_TABLE, trusted_keys=key.verify_key, signing_key=key)
     with ReceiptStore(home / "zkreceipt.db") as store:
-        store.add_key(KeyRecord(ed25519_key_id(key.verify_key), "Ed25519", bytes(key.verify_key).hex()))
         for receipt, item in zip(receipts, proven, strict=True):
-            store.add_receipt(receipt)
-            store.add_proof_bundle(receipt.receipt_id, bundle_to_text(item.bundle), "groth16-receipt")
-    return [bundle_to_json(item.bundle) for item in proven], pk.vk
+            bundle = item.bundle
+            store.add_proven(receipt, bundle_to_text(bundle), kind="groth16-receipt", vk_id=bundle.vk_id,
+                             commitment=bundle.commitment)
+    return [bundle_to_json(item.bundle) for item in proven], profile
 
 
 def start_server(home: Path, verifier: str) -> tuple[subprocess.Popen[str], int, float]:
@@ -109,7 +116,7 @@ def process_tree_cpu(pid: int) -> float:
 
 
 def one_at_a_time(
-    documents: list[dict[str, object]], vk: object, seconds: float, *, bare: bool = False
+    documents: list[dict[str, object]], profile: TrustProfile, seconds: float, *, bare: bool = False
 ) -> tuple[float, list[float], float]:
     """Verifications per second, latencies (ms) and CPU ms each of parse + ``verify_bundle``, one call at a time.
 
@@ -117,6 +124,7 @@ def one_at_a_time(
     least a one-at-a-time verifier can do.
     """
     texts = [json.dumps(document) for document in documents]
+    vk = next(iter(profile.keys.values())).vk
     latencies: list[float] = []
     cpu = time.process_time()
     started = time.perf_counter()
@@ -127,7 +135,7 @@ def one_at_a_time(
         if bare:
             ok = verify(vk, list(bundle.public_signals), bundle.proof)
         else:
-            ok = verify_bundle(bundle, vk, rates=DEFAULT_RATE_TABLE).ok
+            ok = verify_bundle(bundle, profile).ok
         latencies.append((time.perf_counter() - t) * 1e3)
         if not ok:
             raise SystemExit("service_load: a bundle did not verify")
@@ -213,10 +221,10 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()}", flush=True)
     with tempfile.TemporaryDirectory(prefix="zkreceipt-load-") as directory:
         home = Path(directory)
-        documents, vk = build_home(home, args.bundles)
-        one_at_a_time(documents[:4], vk, 0.5)  # warm-up: loads the verifier kernels
-        before = one_at_a_time(documents, vk, args.seconds)
-        bare = one_at_a_time(documents, vk, args.seconds, bare=True)
+        documents, profile = build_home(home, args.bundles)
+        one_at_a_time(documents[:4], profile, 0.5)  # warm-up: loads the verifier kernels
+        before = one_at_a_time(documents, profile, args.seconds)
+        bare = one_at_a_time(documents, profile, args.seconds, bare=True)
         scenarios = [
             Scenario("GET /api/v1/receipts?limit=20", [http_request("GET", "/api/v1/receipts?limit=20")], b"items"),
             Scenario(
@@ -238,7 +246,7 @@ def main() -> None:
             finally:
                 server.terminate()
                 server.wait(timeout=30)
-        after = one_at_a_time(documents, vk, args.seconds)
+        after = one_at_a_time(documents, profile, args.seconds)
     print(f"load average at end: {os.getloadavg()}")
     for verifier, seconds in startups.items():
         print(f"server start until ready (--verifier {verifier}, warm kernel cache, verifier warmed): {seconds:.2f} s")
