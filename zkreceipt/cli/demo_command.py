@@ -118,7 +118,7 @@ def demo_command() -> None:
     key_id = ed25519_key_id(key.verify_key)
     day = receipt.started_at - receipt.started_at % DAY_SECONDS
     policy = ReceiptPolicy(not_before=day, not_after=day + DAY_SECONDS - 1, max_duration=3600)
-    signed = _timed("sign the receipt (the demo's Ed25519 key)", lambda: sign_receipt(receipt, key, DEFAULT_RATE_TABLE))
+    signed = _timed("sign the receipt (the demo's key)", lambda: sign_receipt(receipt, key, DEFAULT_RATE_TABLE))
     record_audit("signed", "receipt", signed.receipt_id, key_id=key_id)
     receipt_path = work / "receipt.signed.json"
     write_file_atomically(receipt_path, receipt_to_json(signed).encode("utf-8"), private=True, overwrite=True)

@@ -3,19 +3,20 @@
 The pairing kernels hold the GIL while they run, so in a thread they pause
 the event loop; in a process of its own the verifier and the HTTP side use
 both cores, at the cost of pickling bundles and verdicts across. Both spend
-about the same CPU per verification (benchmarks/service_load.py, 0.9–1.1 ms
-with HTTP). On this project's shared 2-core machine, where the server never
-had both cores to itself, seven side-by-side runs were mixed: the thread
-ahead in four, the process in two (with the best figure, 970 against 478
-verifications/s at 64 clients in the quietest run), one even. The process is
-the default because it is the layout that can use a second core, and it
-survives a crash in a kernel. The functions below are the
-verifier's whole interface: each runs in the host, on the
-:class:`ServiceVerifier` that :func:`start` made there. Verdicts come back as
-plain data (:mod:`.verdicts`). If the process dies (a crash in a kernel), the
-calls that were waiting raise :class:`VerifierCrashed` (the routes answer 503,
-retry) and a new process takes the next call. The host receives the trust
-profile as its JSON document and parses it itself (a profile does not pickle).
+about the same CPU per verification (benchmarks/service_load.py: 1.0 ms with
+HTTP). On this project's shared 2-core machine the two were even in a quiet
+run (930 against 926 verifications/s at 64 clients) and the process ahead in
+a loaded one (830 against 653, p99 120 against 226 ms). The process is the
+default because it is the layout that can use a second core, and it survives
+a crash in a kernel.
+
+The functions below are the verifier's whole interface: each runs in the
+host, on the :class:`ServiceVerifier` built there from the trust profile
+document :func:`start` received (the host parses it itself: a profile does not
+pickle). Verdicts come back as plain data (:mod:`.verdicts`). If the process
+dies (a crash in a kernel), the calls that were waiting raise
+:class:`VerifierCrashed` (the routes answer 503, retry) and a new process
+takes the next call.
 """
 
 from __future__ import annotations
