@@ -68,15 +68,48 @@ def test_demo_in_zkreceipt_home(
     assert actions[2][0] == "verified"
 
 
-def test_demo_without_home_uses_a_temporary_directory(
-    monkeypatch: pytest.MonkeyPatch,
+def test_demo_twice_keeps_one_receipt_and_one_bundle_that_verify_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("ZKRECEIPT_HOME", str(tmp_path))
+    monkeypatch.delenv("ZKRECEIPT_RATES", raising=False)
+    first = CliRunner().invoke(demo_command, [])
+    assert first.exit_code == 0, first.output
+    bundle_text = (tmp_path / "demo" / "bundle.json").read_text()
+    second = CliRunner().invoke(demo_command, [])
+    assert second.exit_code == 0, second.output
+    assert "already stored" in second.stdout and "verdict: VALID" in second.stdout
+    assert "prove (and attest)" not in second.stdout and "development setup" not in second.stdout  # nothing made twice
+    assert (tmp_path / "demo" / "bundle.json").read_text() == bundle_text
+    with ReceiptStore() as store:
+        assert [r.receipt_id for r in store.find_receipts()] == [PRIVATE_VALUES[0]]
+        assert [b.bundle_json for b in store.proof_bundles(PRIVATE_VALUES[0])] == [bundle_text]
+        assert store.key_records() == []  # the demo's signer is trusted in the profile, not the store
+    profile = load_trust_profile()
+    assert len(profile.keys) == 1 and len(profile.receipt_signers) == 1  # trusted once, not once a run
+    assert (tmp_path / "demo" / "signing_key.json").stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "demo" / "receipt.signed.json").stat().st_mode & 0o777 == 0o600
+    # What the demo prints is where things are: the CLI finds them with its defaults.
+    verify = subprocess.run(
+        [sys.executable, "-c", "from zkreceipt.cli import main; main()", "verify", str(tmp_path / "demo" / "bundle.json")],
+        capture_output=True, text=True, env={**os.environ, "ZKRECEIPT_HOME": str(tmp_path)}, timeout=300,
+    )
+    assert verify.returncode == 0, verify.stderr
+    listed = CliRunner().invoke(cli, ["receipts", "list"])
+    assert listed.exit_code == 0 and PRIVATE_VALUES[0] in listed.stdout
+    for line in (f"bundle           {tmp_path / 'demo' / 'bundle.json'}", f"store            {tmp_path / 'zkreceipt.db'}"):
+        assert line in second.stdout
+
+
+def test_demo_without_zkreceipt_home_uses_the_default_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("ZKRECEIPT_HOME", raising=False)
+    monkeypatch.delenv("ZKRECEIPT_RATES", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path))
     result = CliRunner().invoke(demo_command, [])
     assert result.exit_code == 0, result.output
-    home = Path(result.stdout.splitlines()[0].removeprefix("zkreceipt demo in "))
-    assert not home.exists()
-    assert "ZKRECEIPT_HOME" not in os.environ
+    assert result.stdout.splitlines()[0] == f"zkreceipt demo in {tmp_path / '.zkreceipt'}"
+    assert (tmp_path / ".zkreceipt" / "demo" / "bundle.json").is_file()
+    assert (tmp_path / ".zkreceipt" / "zkreceipt.db").is_file()
 
 
 # Run in a fresh interpreter: prints "IMPORTED numba" when numba is first imported, with the cache

@@ -17,6 +17,8 @@ import pytest
 
 from zkreceipt.circuit.gadgets.merkle_native import MerkleTree, hash_pair, merkle_root
 from zkreceipt.circuits.rate_table import rate_leaf, rate_table_root
+from zkreceipt.curve import G2Points
+from zkreceipt.curve.plain import random_twist_point, unchecked_points
 from zkreceipt.circuits.receipt import compile_receipt_circuit
 from zkreceipt.circuits.receipt_policy import (
     NOTHING_DISCLOSED,
@@ -26,7 +28,7 @@ from zkreceipt.circuits.receipt_policy import (
     ReceiptDisclosure,
     ReceiptPolicy,
 )
-from zkreceipt.errors import ProofError, SignatureError
+from zkreceipt.errors import FormatError, ProofError, SignatureError
 from zkreceipt.groth16 import prove, verify
 from zkreceipt.ledger.attestation import attest
 from zkreceipt.ledger.bundles import (
@@ -481,3 +483,40 @@ def test_verify_bundles_in_chunks_matches_one_by_one(proven, profile):
     assert done == [2, 1]
     with pytest.raises(ProofError, match="chunk_size"):
         verify_bundles(bundles, profile, chunk_size=0)
+
+
+def _with_proof_b(proven, b: G2Points):  # type: ignore[no-untyped-def]
+    """The bundle's JSON with B replaced by ``b`` (as snarkjs JSON), parsed again and attested by the provider."""
+    document = bundle_to_json(proven.bundle)
+    document["proof"]["pi_b"] = b.to_json()[0]
+    bundle = bundle_from_json(document)
+    return dataclasses.replace(bundle, attestation=attest(statement_of(bundle), PROVIDER))
+
+
+def test_a_proof_point_outside_g2_fails_its_own_bundle_only(proven, profile):
+    """Parsing checks the curve; B's subgroup is the verifier's check (batched), and it fails closed."""
+    twist = unchecked_points(G2Points, [random_twist_point()])
+    assert twist.is_on_curve().all() and not twist.is_in_subgroup().any()
+    outside = _with_proof_b(proven, twist)  # parses: on the twist curve
+    reason = "the proof cannot be checked: proof B: G2 point 0 is not in the subgroup of order r"
+    check = verify_bundle(outside, profile)
+    assert not check.ok and not check.proof and check.problems == (reason,)
+    good = proven.bundle
+    checks = verify_bundles([good, outside, good, good, outside, good, good], profile)
+    assert [c.ok for c in checks] == [True, False, True, True, False, True, True]
+    assert checks[1].problems == checks[4].problems == (reason,)
+    with pytest.raises(FormatError, match="pi_b: G2 point 0 is not on the curve"):
+        _with_proof_b(proven, unchecked_points(G2Points, [((1, 0), (1, 0))]))  # off the curve: still bad input
+
+
+def test_verifying_never_recomputes_a_key_id(proven, profile, monkeypatch):
+    """The profile's keys carry their ids (computed at load); the id's canonical key is never rebuilt per bundle."""
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a key id was computed while verifying")
+
+    for module in ("zkreceipt.ledger.identity", "zkreceipt.ledger.bundles", "zkreceipt.ledger.trust"):
+        monkeypatch.setattr(f"{module}.verification_key_id", refuse)
+    monkeypatch.setattr("zkreceipt.ledger.identity.canonical_verification_key", refuse)
+    assert verify_bundle(proven.bundle, profile).ok
+    assert all(check.ok for check in verify_bundles([proven.bundle] * 3, profile))

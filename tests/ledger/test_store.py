@@ -16,6 +16,8 @@ from zkreceipt.ledger.store import (
     DuplicateRecordError,
     KeyRecord,
     ReceiptStore,
+    RecordConflictError,
+    RecordedVerdict,
     RecordNotFoundError,
     resolve_location,
 )
@@ -118,7 +120,7 @@ def test_add_proven_stores_receipt_and_bundle_once_per_key(store_url: str) -> No
         other_key = store.add_proven(receipt, "{}", kind="groth16-receipt", vk_id=VK_B, commitment="7")
         assert store.proven_receipt_ids(VK_A, ["rcpt-0001", "rcpt-0002"]) == {"rcpt-0001"}
         assert scalar(store, "SELECT count(*) FROM proof_bundles") == 2
-        with pytest.raises(StoreError, match="already stored with different content"):
+        with pytest.raises(RecordConflictError, match="already stored with different content"):
             store.add_proven(dataclasses.replace(receipt, client="x"), "{}", kind="k", vk_id="c" * 64, commitment=1)
         assert scalar(store, "SELECT count(*) FROM proof_bundles") == 2
         # Re-proving (prove-batch --reprove) replaces the bundle in place and forgets its verdict.
@@ -252,6 +254,79 @@ def test_invoices_and_their_bundles(store_url: str) -> None:
             store.show_invoice("nope")
         with pytest.raises(StoreError, match="^invoice: must be an Invoice"):
             store.add_invoice(make_receipt(1))  # type: ignore[arg-type]
+
+
+def test_a_bundle_stored_with_its_verdict(store_url: str) -> None:
+    """A verifier that checked a bundle before storing it stores both in one transaction."""
+    with ReceiptStore(store_url) as store:
+        stored = store.add_proven(
+            make_receipt(1), "{}", kind="k", vk_id=VK_A, commitment=1, verdict=RecordedVerdict(True, (), 1737730900)
+        )
+        assert (stored.verified, stored.verified_at, stored.problems) == (True, 1737730900, ())
+        refused = RecordedVerdict(False, ("the proof does not verify under the trusted key",))
+        replaced = store.add_proven(make_receipt(1), '{"b": 2}', kind="k", vk_id=VK_A, commitment=2, replace=True,
+                                    verdict=refused)
+        assert (replaced.bundle_id, replaced.verified, replaced.problems) == (stored.bundle_id, False, refused.problems)
+        assert replaced.verified_at is not None and replaced.verified_at >= stored.verified_at
+        cleared = store.add_proven(make_receipt(1), '{"c": 3}', kind="k", vk_id=VK_A, commitment=3, replace=True)
+        assert (cleared.verified, cleared.verified_at, cleared.problems) == (None, None, ())
+        base = parse_invoice(example_path("invoice_function.json").read_bytes())
+        invoice = store.add_invoice_proven(base, "{}", kind="i", vk_id=VK_A, commitment=4, verdict=RecordedVerdict(True))
+        assert store.get_bundle(invoice.bundle_id).verified is True
+        for bad, message in ((RecordedVerdict("yes"), "^valid: must be a boolean"),  # type: ignore[arg-type]
+                             (RecordedVerdict(True, "one"), "^problems: must be a list of strings"),  # type: ignore[arg-type]
+                             ((True, ()), "^verdict: must be a RecordedVerdict")):
+            with pytest.raises(StoreError, match=message):
+                store.add_proven(make_receipt(2), "{}", kind="k", vk_id=VK_A, commitment=5, verdict=bad)  # type: ignore[arg-type]
+        assert scalar(store, "SELECT count(*) FROM receipts") == 1  # the refused ones wrote nothing
+
+
+def test_unverified_bundles_of_receipts_and_invoices_oldest_first(store_url: str) -> None:
+    invoice = parse_invoice(example_path("invoice_function.json").read_bytes())
+    with ReceiptStore(store_url) as store:
+        assert store.unverified_bundles() == []
+        first = store.add_proven(make_receipt(1), "{}", kind="k", vk_id=VK_A, commitment=1)
+        verified = store.add_proven(make_receipt(2), "{}", kind="k", vk_id=VK_A, commitment=2, verdict=RecordedVerdict(True))
+        invoice_bundle = store.add_invoice_proven(invoice, "{}", kind="i", vk_id=VK_A, commitment=3)
+        later = store.add_proven(make_receipt(1), "{}", kind="k", vk_id=VK_B, commitment=4)
+        assert [b.bundle_id for b in store.unverified_bundles()] == [first.bundle_id, invoice_bundle.bundle_id, later.bundle_id]
+        assert verified.bundle_id not in {b.bundle_id for b in store.unverified_bundles()}
+        # Paged by id: a bundle whose verdict is never recorded does not come back.
+        page = store.unverified_bundles(limit=2)
+        assert [b.bundle_id for b in page] == [first.bundle_id, invoice_bundle.bundle_id]
+        assert [b.bundle_id for b in store.unverified_bundles(after=page[-1].bundle_id)] == [later.bundle_id]
+        assert store.unverified_bundles()[1].invoice_id == invoice.invoice_id
+        store.record_verdict(first.bundle_id, False, ["not trusted"])
+        assert [b.bundle_id for b in store.unverified_bundles()] == [invoice_bundle.bundle_id, later.bundle_id]
+        for bad in ({"limit": 0}, {"limit": 1001}, {"after": -1}):
+            with pytest.raises(StoreError, match="^(limit|after): must be"):
+                store.unverified_bundles(**bad)
+
+
+def test_listing_records_gives_each_receipt_its_bundles(store_url: str) -> None:
+    receipts = [make_receipt(n, started_at=1000 + n, client="alice" if n % 2 else "bob") for n in range(5)]
+    with ReceiptStore(store_url) as store:
+        store.add_receipts(receipts)
+        a = store.add_proof_bundle("rcpt-0003", "{}", vk_id=VK_A)
+        b = store.add_proof_bundle("rcpt-0003", "{}", vk_id=VK_B)
+        c = store.add_proof_bundle("rcpt-0001", "{}", vk_id=VK_A)
+        first = store.list_receipt_records(client="alice", limit=1)
+        rest = store.list_receipt_records(client="alice", cursor=first.next_cursor)
+        records = first.items + rest.items
+        assert [r.receipt for r in records] == [receipts[3], receipts[1]] and rest.next_cursor is None
+        assert [[x.bundle_id for x in r.proof_bundles] for r in records] == [[a.bundle_id, b.bundle_id], [c.bundle_id]]
+        assert all(r.stored_at > 0 for r in records)
+        everything = store.list_receipt_records(limit=100).items
+        assert [r.receipt.receipt_id for r in everything] == _ids(store.list_receipts(limit=100).items)
+        assert [len(r.proof_bundles) for r in everything] == [0, 2, 0, 1, 0]
+        base = parse_invoice(example_path("invoice_function.json").read_bytes())
+        for n in range(3):
+            store.add_invoice_proven(dataclasses.replace(base, invoice_id=f"inv-{n}", task_created_timestamp=1000 + n),
+                                     f'{{"n": {n}}}', kind="i", vk_id=VK_A, commitment=n)
+        page = store.list_invoice_records(limit=2)
+        more = store.list_invoice_records(cursor=page.next_cursor)
+        assert [r.invoice.invoice_id for r in page.items + more.items] == ["inv-2", "inv-1", "inv-0"]
+        assert [r.proof_bundles[0].bundle_json for r in page.items + more.items] == ['{"n": 2}', '{"n": 1}', '{"n": 0}']
 
 
 def test_api_keys_are_stored_as_hashes(store_url: str) -> None:

@@ -51,6 +51,8 @@ COMMANDS: dict[str, LazyCommand] = {
     "trust": LazyCommand(".trust_commands", "trust_group", "What this verifier trusts: keys, rates, policy, signers."),
     "export-verifier": LazyCommand(".bundle_commands", "export_verifier_command", "Write a Solidity verifier."),
     "inspect": LazyCommand(".bundle_commands", "inspect_command", "Constraint counts of the policy circuits."),
+    "serve": LazyCommand(".service_commands", "serve_command", "Serve the receipt API and explorer (zkreceipt[service])."),
+    "service": LazyCommand(".service_commands", "service_group", "The receipt service: API keys."),
     "selftest": LazyCommand(".selftest_command", "selftest", "Cross-check the field core against Python ints."),
     "groth16": LazyCommand(".groth16_commands", "groth16", "Groth16 setup, prove, verify (as snarkjs)."),
     "r1cs": LazyCommand(".file_commands", "r1cs_group", "Inspect circom .r1cs files."),

@@ -139,9 +139,13 @@ class PointVector:
         return serialize.from_evm_bytes(cls, data)
 
     @classmethod
-    def from_json(cls, points: Sequence[Any]) -> Self:
-        """From a list of snarkjs JSON points (decimal strings, Jacobian, any z), validated."""
-        return serialize.from_json(cls, points)
+    def from_json(cls, points: Sequence[Any], *, subgroup: bool = True) -> Self:
+        """From a list of snarkjs JSON points (decimal strings, Jacobian, any z), validated.
+
+        ``subgroup=False`` checks the curve only, for a reader whose points go to a
+        verifier that checks a whole batch's subgroup membership at once before pairing.
+        """
+        return serialize.from_json(cls, points, subgroup=subgroup)
 
     # --- conversions ----------------------------------------------------------------
 
@@ -197,13 +201,15 @@ class PointVector:
         """Bool (n,): on the curve and of order dividing r."""
         return self.is_on_curve()
 
-    def validate(self, what: str = "") -> None:
-        """Raise :class:`CurveError` naming the first point off the curve or outside the subgroup."""
+    def validate(self, what: str = "", *, subgroup: bool = True) -> None:
+        """Raise :class:`CurveError` naming the first point off the curve or (``subgroup``) outside the subgroup."""
         label = f"{what}: " if what else ""
         on = self.is_on_curve()
         if not on.all():
             index = int(np.argmin(on))
             raise CurveError(f"{label}{self.spec.name} point {index} is not on the curve")
+        if not subgroup:
+            return
         ok = self.is_in_subgroup()
         if not ok.all():
             index = int(np.argmin(ok))

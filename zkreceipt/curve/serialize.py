@@ -62,9 +62,9 @@ def _check_below_q(cls: type[PointVector], words: np.ndarray, names: tuple[str, 
         raise CurveError(f"{cls.spec.name} point {flat // k}: {names[flat % k]} = {value} is not below q")
 
 
-def _validated(cls: type[P], xy: np.ndarray) -> P:
+def _validated(cls: type[P], xy: np.ndarray, subgroup: bool = True) -> P:
     points = cls(xy.reshape(cls.spec.affine_shape(xy.shape[0])))
-    points.validate()
+    points.validate(subgroup=subgroup)
     return points
 
 
@@ -198,7 +198,7 @@ def _json_components(cls: type[PointVector], index: int, point: Any) -> list[Any
     return components
 
 
-def from_json(cls: type[P], points: Sequence[Any]) -> P:
+def from_json(cls: type[P], points: Sequence[Any], *, subgroup: bool = True) -> P:
     if not isinstance(points, (list, tuple)):
         raise CurveError(f"{cls.spec.name}: expected a list of JSON points, got {type(points).__name__}")
     names = _names(cls, with_z=True)
@@ -214,7 +214,7 @@ def from_json(cls: type[P], points: Sequence[Any]) -> P:
     jac = standard_to_mont(words.reshape(n * k, 4)).reshape(cls.spec.jacobian_shape(n))
     xy = np.empty(cls.spec.affine_shape(n), dtype=np.uint64)
     gk.to_affine(jac, xy)
-    return _validated(cls, xy)
+    return _validated(cls, xy, subgroup)
 
 
 def to_json(points: PointVector) -> list[Any]:

@@ -136,12 +136,17 @@ def proof_to_json(proof: Proof) -> dict[str, Any]:
     }
 
 
-def proof_from_json(document: Any, source: str = "proof.json") -> Proof:
+def proof_from_json(document: Any, source: str = "proof.json", *, subgroup: bool = True) -> Proof:
+    """The proof in a snarkjs ``proof.json`` document; its points checked on their curves and (``subgroup``) in G1, G2.
+
+    ``subgroup=False`` leaves B's subgroup check to the verifier (``groth16.verify`` and
+    ``verify_batch`` check every point before pairing; the batch in one vectorized call).
+    """
     _check_protocol(source, document)
     return Proof(
-        a=_points(source, "pi_a", lambda v: G1Points.from_json([v]), _field(source, document, "pi_a")),
-        b=_points(source, "pi_b", lambda v: G2Points.from_json([v]), _field(source, document, "pi_b")),
-        c=_points(source, "pi_c", lambda v: G1Points.from_json([v]), _field(source, document, "pi_c")),
+        a=_points(source, "pi_a", lambda v: G1Points.from_json([v], subgroup=subgroup), _field(source, document, "pi_a")),
+        b=_points(source, "pi_b", lambda v: G2Points.from_json([v], subgroup=subgroup), _field(source, document, "pi_b")),
+        c=_points(source, "pi_c", lambda v: G1Points.from_json([v], subgroup=subgroup), _field(source, document, "pi_c")),
     )
 
 

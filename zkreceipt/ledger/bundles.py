@@ -42,7 +42,7 @@ from nacl.signing import SigningKey
 
 from ..circuits.receipt_policy import POLICY_INPUT_NAMES, ReceiptDisclosure, ReceiptPolicy
 from ..errors import ProofError, SignatureError, ZkReceiptError
-from ..groth16 import Proof, ProvingKey, prove, prove_batch, verify
+from ..groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
 from ..groth16.batch_verifier import verify_batch
 from ..groth16.prover import default_chunk_size
 from ..receipts import RateTable, Receipt, new_salt, receipt_field_elements, text_to_field, verify_receipt
@@ -449,13 +449,48 @@ def pairing_key(key: TrustedKey | None, bundle: Any, family: str) -> TrustedKey 
     return key
 
 
-def with_proof(check: BundleCheck, valid: bool | None) -> BundleCheck:
-    """``check`` with the pairing's verdict (None: no trusted key to pair with, already a problem)."""
+def with_proof(check: BundleCheck, valid: bool | str | None) -> BundleCheck:
+    """``check`` with the pairing's verdict.
+
+    None: no trusted key to pair with (already a problem); a string: why the
+    proof could not be checked (a point outside its group), itself a problem.
+    """
     if valid is None:
         return check
-    if valid:
+    if valid is True:
         return replace(check, proof=True)
-    return replace(check, problems=(*check.problems, "the proof does not verify under the trusted key"))
+    reason = valid if isinstance(valid, str) else "the proof does not verify under the trusted key"
+    return replace(check, problems=(*check.problems, reason))
+
+
+def _unpairable(error: ProofError) -> str:
+    return f"the proof cannot be checked: {error}"
+
+
+def _pair(vk: VerifyingKey, bundle: ProofBundle) -> bool | str:
+    """One pairing check of ``bundle``'s proof; why not, if the verifier refuses its points."""
+    try:
+        return verify(vk, list(bundle.public_signals), bundle.proof)
+    except ProofError as error:
+        return _unpairable(error)
+
+
+def _pair_batch(vk: VerifyingKey, bundles: Sequence[ProofBundle]) -> list[bool | str]:
+    """:func:`verify_batch` verdicts of ``bundles``' proofs.
+
+    The batch validates every point first (B's subgroup for all proofs in one
+    call: the bundle parser leaves it to this check). If it refuses the batch,
+    each half is checked again, until every refused proof stands alone with its
+    reason: k malformed proofs cost O(k·log N) validations, and the others still
+    share their pairing checks.
+    """
+    try:
+        return list(verify_batch(vk, [list(b.public_signals) for b in bundles], [b.proof for b in bundles]).valid)
+    except ProofError as error:
+        if len(bundles) == 1:
+            return [_unpairable(error)]
+        half = len(bundles) // 2
+        return _pair_batch(vk, bundles[:half]) + _pair_batch(vk, bundles[half:])
 
 
 def _require_profile(profile: object) -> None:
@@ -467,7 +502,7 @@ def verify_bundle(bundle: ProofBundle, profile: TrustProfile, *, allow_untrusted
     """Check ``bundle`` against the verifier's ``profile`` (see the module docstring); fails closed."""
     _require_profile(profile)
     check, key = _static_check(bundle, profile, allow_untrusted_signer)
-    return with_proof(check, None if key is None else verify(key.vk, list(bundle.public_signals), bundle.proof))
+    return with_proof(check, None if key is None else _pair(key.vk, bundle))
 
 
 def verify_bundles(
@@ -482,6 +517,8 @@ def verify_bundles(
 
     One batched check per ``chunk_size`` bundles and trusted key (one final
     exponentiation each), with ``progress(n)`` after each chunk of n bundles.
+    A malformed proof (a point outside its group) fails its own bundle only.
+    The key ids are the profile's, computed once when it was loaded.
     """
     _require_profile(profile)
     if chunk_size < 1:
@@ -494,14 +531,10 @@ def verify_bundles(
         for index, (_, key) in enumerate(static):
             if key is not None:
                 by_key[key.vk_id].append(index)
-        valid: dict[int, bool] = {}
+        valid: dict[int, bool | str] = {}
         for vk_id, indices in by_key.items():
-            verdicts = verify_batch(
-                profile.keys[vk_id].vk,
-                [list(chunk[i].public_signals) for i in indices],
-                [chunk[i].proof for i in indices],
-            )
-            valid.update(zip(indices, verdicts.valid, strict=True))
+            verdicts = _pair_batch(profile.keys[vk_id].vk, [chunk[i] for i in indices])
+            valid.update(zip(indices, verdicts, strict=True))
         checks += [with_proof(check, valid.get(i)) for i, (check, _) in enumerate(static)]
         if progress is not None:
             progress(len(chunk))

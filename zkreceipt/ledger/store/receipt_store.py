@@ -37,6 +37,8 @@ from .records import (
     Page,
     ReceiptPage,
     ReceiptRecord,
+    RecordConflictError,
+    RecordedVerdict,
     RecordNotFoundError,
     StoredProofBundle,
     decode_cursor,
@@ -221,27 +223,49 @@ class SqlReceiptStore(ReceiptStore):
         receipts while others are added.
         """
         conditions = _receipt_filters(client, provider, model, since, until)
-        page = self._page(receipts, receipts.c.started_at, receipts.c.receipt_id, conditions, limit, cursor)
+        with self._read() as connection:
+            page = self._page(connection, receipts, receipts.c.started_at, receipts.c.receipt_id, conditions, limit, cursor)
         return Page(tuple(self._receipt(row.receipt_id, row.document) for row in page.items), page.next_cursor)
 
+    def list_receipt_records(
+        self,
+        *,
+        client: str | None = None,
+        provider: str | None = None,
+        model: str | None = None,
+        since: int | None = None,
+        until: int | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[ReceiptRecord]:
+        """:meth:`list_receipts` with each receipt's storage time and proof bundles, read in one snapshot."""
+        conditions = _receipt_filters(client, provider, model, since, until)
+        with self._read() as connection:
+            page = self._page(connection, receipts, receipts.c.started_at, receipts.c.receipt_id, conditions, limit, cursor)
+            bundles = self._bundles_by(connection, proof_bundles.c.receipt_id, [row.receipt_id for row in page.items])
+        items = tuple(
+            ReceiptRecord(self._receipt(row.receipt_id, row.document), row.stored_at, bundles.get(row.receipt_id, ()))
+            for row in page.items
+        )
+        return Page(items, page.next_cursor)
+
     def _page(
-        self, table: sa.Table, time: sa.Column[Any], key: sa.Column[Any], conditions: list[Any], limit: int,
-        cursor: str | None,
+        self, connection: Connection, table: sa.Table, time: sa.Column[Any], key: sa.Column[Any], conditions: list[Any],
+        limit: int, cursor: str | None,
     ) -> Page[Row[Any]]:
-        """Rows of ``table`` newest first on (time, key), after ``cursor``; at most ``limit``."""
+        """Rows (id, time, document, stored_at) of ``table`` newest first on (time, key), after ``cursor``; at most ``limit``."""
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
             raise StoreError(f"limit: must be an integer from 1 to {MAX_PAGE_SIZE}, got {limit!r:.40}")
         if cursor is not None:
             after_time, after_key = decode_cursor(cursor)
             conditions = [*conditions, sa.tuple_(time, key) < sa.tuple_(after_time, after_key)]
         query = (
-            sa.select(table.c[key.name], time, table.c.document)
+            sa.select(table.c[key.name], time, table.c.document, table.c.stored_at)
             .where(*conditions)
             .order_by(time.desc(), key.desc())
             .limit(limit + 1)
         )
-        with self._read() as connection:
-            rows = connection.execute(query).all()
+        rows = connection.execute(query).all()
         more = len(rows) > limit
         last = rows[limit - 1] if more else None
         return Page(tuple(rows[:limit]), encode_cursor(last[1], last[0]) if last is not None else None)
@@ -263,6 +287,7 @@ class SqlReceiptStore(ReceiptStore):
         vk_id: str,
         commitment: int | str,
         replace: bool = False,
+        verdict: RecordedVerdict | None = None,
     ) -> StoredProofBundle:
         """Store ``receipt`` (if new) and its proof bundle in one transaction.
 
@@ -270,9 +295,11 @@ class SqlReceiptStore(ReceiptStore):
         DuplicateBundleError (the unique constraint decides, so two writers
         racing never both succeed), unless ``replace`` (re-proving: the new
         bundle takes the old one's row and clears its verdict). StoreError if
-        a different receipt is stored under the same id.
+        a different receipt is stored under the same id. ``verdict``: the
+        bundle's verdict, stored in the same transaction (a verifier that
+        checked the bundle before storing it).
         """
-        values = _bundle_values(bundle_json, kind, vk_id, commitment)
+        values = _bundle_values(bundle_json, kind, vk_id, commitment) | _verdict_values(verdict)
         return self._add_proven(receipts, "receipt_id", _receipt_row(receipt), values, replace)
 
     def add_proven_many(
@@ -320,10 +347,9 @@ class SqlReceiptStore(ReceiptStore):
     ) -> StoredProofBundle:
         statement = self._insert(proof_bundles).values({**values, subject: subject_id})
         if replace:
-            fresh = {name: statement.excluded[name] for name in ("kind", "commitment", "bundle_json", "created_at")}
-            statement = statement.on_conflict_do_update(
-                index_elements=[subject, "vk_id"], set_={**fresh, "verified": None, "verified_at": None, "problems": None}
-            )
+            fresh = {name: statement.excluded[name] for name in (*_REPLACED_COLUMNS, *values.keys() & _VERDICT_COLUMNS)}
+            cleared = {name: None for name in _VERDICT_COLUMNS - values.keys()}
+            statement = statement.on_conflict_do_update(index_elements=[subject, "vk_id"], set_={**fresh, **cleared})
         else:
             statement = statement.on_conflict_do_nothing(index_elements=[subject, "vk_id"])
         row = connection.execute(statement.returning(*proof_bundles.c)).first()
@@ -362,6 +388,16 @@ class SqlReceiptStore(ReceiptStore):
         rows = connection.execute(sa.select(proof_bundles).where(condition).order_by(proof_bundles.c.bundle_id))
         return tuple(_bundle_record(row) for row in rows)
 
+    def _bundles_by(
+        self, connection: Connection, subject: sa.Column[Any], subject_ids: list[str]
+    ) -> dict[str, tuple[StoredProofBundle, ...]]:
+        """The bundles of each of ``subject_ids`` (receipt or invoice ids), oldest first (one query per IN chunk)."""
+        found: dict[str, list[StoredProofBundle]] = {}
+        for start in range(0, len(subject_ids), _IN_CHUNK):
+            for bundle in self._bundles(connection, subject.in_(subject_ids[start : start + _IN_CHUNK])):
+                found.setdefault(getattr(bundle, subject.name), []).append(bundle)
+        return {subject_id: tuple(bundles) for subject_id, bundles in found.items()}
+
     def proven_receipt_ids(self, vk_id: str, receipt_ids: Iterable[str]) -> set[str]:
         """Which of ``receipt_ids`` already have a bundle under ``vk_id`` (the resume rule of batches)."""
         wanted = list(dict.fromkeys(receipt_ids))
@@ -382,6 +418,21 @@ class SqlReceiptStore(ReceiptStore):
             raise RecordNotFoundError(f"bundle_id: no stored proof bundle {bundle_id}")
         return bundles[0]
 
+    def unverified_bundles(self, *, after: int = 0, limit: int = 256) -> list[StoredProofBundle]:
+        """Bundles (of receipts and invoices) with no recorded verdict and an id above ``after``, oldest first.
+
+        At most ``limit``; pass the last id as ``after`` for the next ones (a
+        bundle whose verdict is never recorded is not returned twice).
+        """
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE_SIZE:
+            raise StoreError(f"limit: must be an integer from 1 to {MAX_PAGE_SIZE}, got {limit!r:.40}")
+        condition = sa.and_(proof_bundles.c.verified.is_(None), proof_bundles.c.bundle_id > _require_count("after", after))
+        with self._read() as connection:
+            rows = connection.execute(
+                sa.select(proof_bundles).where(condition).order_by(proof_bundles.c.bundle_id).limit(limit)
+            )
+            return [_bundle_record(row) for row in rows]
+
     def record_verdict(
         self, bundle_id: int, valid: bool, problems: Sequence[str] = (), verified_at: int | None = None
     ) -> StoredProofBundle:
@@ -389,16 +440,11 @@ class SqlReceiptStore(ReceiptStore):
 
         ``problems`` are one-line reasons; long ones are truncated, never refused.
         """
-        if not isinstance(valid, bool):
-            raise StoreError(f"valid: must be a boolean, got {valid!r:.40}")
-        if isinstance(problems, str) or not all(isinstance(problem, str) for problem in problems):
-            raise StoreError("problems: must be a list of strings")
-        kept = [_truncate(problem, MAX_PROBLEM_LENGTH) for problem in list(problems)[:MAX_PROBLEMS]]
-        when = int(time.time()) if verified_at is None else _require_count("verified_at", verified_at)
+        values = _verdict_values(RecordedVerdict(valid, problems, verified_at))  # type: ignore[arg-type]
         statement = (
             sa.update(proof_bundles)
             .where(proof_bundles.c.bundle_id == _require_count("bundle_id", bundle_id))
-            .values(verified=valid, verified_at=when, problems=json.dumps(kept, ensure_ascii=False))
+            .values(values)
             .returning(*proof_bundles.c)
         )
         with self._write() as connection:
@@ -428,9 +474,10 @@ class SqlReceiptStore(ReceiptStore):
         vk_id: str,
         commitment: int | str,
         replace: bool = False,
+        verdict: RecordedVerdict | None = None,
     ) -> StoredProofBundle:
-        """Store ``invoice`` (if new) and its proof bundle in one transaction; as :meth:`add_proven`."""
-        values = _bundle_values(bundle_json, kind, vk_id, commitment)
+        """Store ``invoice`` (if new) and its proof bundle (and ``verdict``) in one transaction; as :meth:`add_proven`."""
+        values = _bundle_values(bundle_json, kind, vk_id, commitment) | _verdict_values(verdict)
         return self._add_proven(invoices, "invoice_id", _invoice_row(invoice), values, replace)
 
     def show_invoice(self, invoice_id: str) -> InvoiceRecord:
@@ -448,6 +495,33 @@ class SqlReceiptStore(ReceiptStore):
         cursor: str | None = None,
     ) -> InvoicePage:
         """One page of invoices, newest task creation first; ``since``/``until`` bound the creation time."""
+        with self._read() as connection:
+            page = self._invoice_rows(connection, task_kind, since, until, limit, cursor)
+        return Page(tuple(self._invoice(row.invoice_id, row.document) for row in page.items), page.next_cursor)
+
+    def list_invoice_records(
+        self,
+        *,
+        task_kind: str | None = None,
+        since: int | None = None,
+        until: int | None = None,
+        limit: int = 50,
+        cursor: str | None = None,
+    ) -> Page[InvoiceRecord]:
+        """:meth:`list_invoices` with each invoice's storage time and proof bundles, read in one snapshot."""
+        with self._read() as connection:
+            page = self._invoice_rows(connection, task_kind, since, until, limit, cursor)
+            bundles = self._bundles_by(connection, proof_bundles.c.invoice_id, [row.invoice_id for row in page.items])
+        items = tuple(
+            InvoiceRecord(self._invoice(row.invoice_id, row.document), row.stored_at, bundles.get(row.invoice_id, ()))
+            for row in page.items
+        )
+        return Page(items, page.next_cursor)
+
+    def _invoice_rows(
+        self, connection: Connection, task_kind: str | None, since: int | None, until: int | None, limit: int,
+        cursor: str | None,
+    ) -> Page[Row[Any]]:
         conditions: list[Any] = []
         if task_kind is not None:
             conditions.append(invoices.c.task_kind == task_kind)
@@ -455,8 +529,7 @@ class SqlReceiptStore(ReceiptStore):
             conditions.append(invoices.c.task_created_at >= _require_count("since", since))
         if until is not None:
             conditions.append(invoices.c.task_created_at <= _require_count("until", until))
-        page = self._page(invoices, invoices.c.task_created_at, invoices.c.invoice_id, conditions, limit, cursor)
-        return Page(tuple(self._invoice(row.invoice_id, row.document) for row in page.items), page.next_cursor)
+        return self._page(connection, invoices, invoices.c.task_created_at, invoices.c.invoice_id, conditions, limit, cursor)
 
     def _invoice(self, invoice_id: str, document: str) -> Invoice:
         try:
@@ -587,6 +660,29 @@ def _bundle_values(bundle_json: str, kind: str, vk_id: str | None, commitment: i
     }
 
 
+_REPLACED_COLUMNS = ("kind", "commitment", "bundle_json", "created_at")
+_VERDICT_COLUMNS = frozenset({"verified", "verified_at", "problems"})
+
+
+def _verdict_values(verdict: RecordedVerdict | None) -> dict[str, Any]:
+    """The verdict columns of ``verdict`` (none for None); StoreError naming the field at fault.
+
+    ``problems`` are one-line reasons; long ones (or too many) are truncated, never refused.
+    """
+    if verdict is None:
+        return {}
+    if not isinstance(verdict, RecordedVerdict):
+        raise StoreError(f"verdict: must be a RecordedVerdict, got {type(verdict).__name__}")
+    if not isinstance(verdict.valid, bool):
+        raise StoreError(f"valid: must be a boolean, got {verdict.valid!r:.40}")
+    problems = verdict.problems
+    if isinstance(problems, str) or not all(isinstance(problem, str) for problem in problems):
+        raise StoreError("problems: must be a list of strings")
+    kept = [_truncate(problem, MAX_PROBLEM_LENGTH) for problem in list(problems)[:MAX_PROBLEMS]]
+    when = int(time.time()) if verdict.verified_at is None else _require_count("verified_at", verdict.verified_at)
+    return {"verified": verdict.valid, "verified_at": when, "problems": json.dumps(kept, ensure_ascii=False)}
+
+
 def _bundle_record(row: Row[Any]) -> StoredProofBundle:
     return StoredProofBundle(
         bundle_id=row.bundle_id,
@@ -617,8 +713,8 @@ def _receipt_filters(
     return conditions
 
 
-def _conflict(key: str, value: str) -> StoreError:
-    return StoreError(f"{key}: {value!r} is already stored with different content")
+def _conflict(key: str, value: str) -> RecordConflictError:
+    return RecordConflictError(f"{key}: {value!r} is already stored with different content")
 
 
 def _require_count(name: str, value: object) -> int:

@@ -37,6 +37,10 @@ class DuplicateRecordError(StoreError):
     """The record exists already (a unique constraint refused a second copy)."""
 
 
+class RecordConflictError(StoreError):
+    """A different document is stored under the same id (a receipt or an invoice)."""
+
+
 class DuplicateBundleError(DuplicateRecordError):
     """The receipt (or invoice) already has a proof bundle under this verification key."""
 
@@ -63,6 +67,18 @@ class StoredProofBundle:
     verified_at: int | None = None
     problems: tuple[str, ...] = ()
     invoice_id: str | None = None
+
+
+@dataclass(frozen=True)
+class RecordedVerdict:
+    """A verdict to store with a new bundle (see ``add_proven``): valid or not, its one-line reasons, and when.
+
+    ``verified_at`` is Unix seconds (None: the time of the write).
+    """
+
+    valid: bool
+    problems: tuple[str, ...] = ()
+    verified_at: int | None = None
 
 
 @dataclass(frozen=True)
