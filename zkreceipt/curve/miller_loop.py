@@ -39,7 +39,7 @@ removed by the final exponentiation (compared after it).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ..field.bn254 import Q_MODULUS
 from ._fq import FQ2_ONE
@@ -204,10 +204,10 @@ def g2_lines(g2, i, table, row):  # type: ignore[no-untyped-def]
     _table_put(table, row, k + 1, line)
 
 
-@njit(parallel=True, cache=True)
-def prepare_kernel(g2, ids, table):  # type: ignore[no-untyped-def]
-    """table[i] ← the lines of g2[ids[i]] for every i (points must not be at infinity)."""
-    for i in prange(ids.shape[0]):
+@njit(cache=True, nogil=True)
+def prepare_kernel(lo, hi, g2, ids, table):  # type: ignore[no-untyped-def]
+    """table[i] ← the lines of g2[ids[i]] for lo ≤ i < hi (points must not be at infinity)."""
+    for i in range(lo, hi):
         g2_lines(g2, ids[i], table, i)
 
 
@@ -279,22 +279,23 @@ def miller_loop_kernel(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # typ
     return out[0]
 
 
-@njit(parallel=True, cache=True)
-def multi_miller_kernel(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table, chunks):  # type: ignore[no-untyped-def]
-    """The Miller loop of all selected pairs, split into ``chunks`` parallel partial loops.
-
-    Each chunk runs :func:`accumulate` over its share of the raw and prepared pairs;
-    the partial accumulators are multiplied at the end. Returns a ``(2, 3, 2, 4)`` array.
-    """
+@njit(cache=True, nogil=True)
+def partial_miller_kernel(lo, hi, g1, g2, raw_ids, pg1, prep_rows, prep_ids, table, chunks, partial):  # type: ignore[no-untyped-def]
+    """partial[c] ← :func:`accumulate` over chunk c's share of the raw and prepared pairs,
+    for lo ≤ c < hi: ``chunks`` partial loops whose product is the whole Miller loop."""
     n = raw_ids.shape[0]
     m = prep_ids.shape[0]
-    partial = np.empty((chunks, 2, 3, 2, 4), dtype=np.uint64)
-    for c in prange(chunks):
+    for c in range(lo, hi):
         raw = raw_ids[c * n // chunks : (c + 1) * n // chunks]
         prep = prep_ids[c * m // chunks : (c + 1) * m // chunks]
         fq12_store(partial, c, accumulate(g1, g2, raw, pg1, prep_rows, prep, table))
+
+
+@njit(cache=True)
+def product_kernel(partial):  # type: ignore[no-untyped-def]
+    """The product of the (k, 2, 3, 2, 4) Fq12 array's elements, as a ``(2, 3, 2, 4)`` array."""
     f = fq12_load(partial, 0)
-    for c in range(1, chunks):
+    for c in range(1, partial.shape[0]):
         f = fq12_mul(f, fq12_load(partial, c))
     out = np.empty((1, 2, 3, 2, 4), dtype=np.uint64)
     fq12_store(out, 0, f)

@@ -22,6 +22,7 @@ import numpy as np
 from ..errors import CircuitError
 from ..field import FieldVector, Fr, intt, ntt, root_of_unity
 from ..field.ntt import _twiddles, powers
+from ..field.parallel import parallel_for
 from ..r1cs import R1CS, SparseMatrix
 from . import _qap_kernels
 
@@ -112,7 +113,9 @@ def quotient_evaluations_many(qap: QapMatrices, witnesses: Sequence[FieldVector]
     stacked = np.stack([w.limbs for w in witnesses])
     scale = powers(pow(n, -1, Fr.modulus), odd_coset_shift(n), n).limbs
     out = np.empty((len(witnesses), n, 4), dtype=np.uint64)
-    _qap_kernels.quotients(
+    parallel_for(
+        _qap_kernels.quotients,
+        len(witnesses),
         qap.a.rows,
         qap.a.cols,
         qap.a.coeffs.limbs,
