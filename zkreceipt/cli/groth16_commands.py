@@ -1,14 +1,13 @@
-"""``zkreceipt groth16 …``: setup, prove and verify with snarkjs's arguments and default file names."""
+"""``zkreceipt groth16 …``: setup, prove and verify with snarkjs's arguments and default file names.
+
+The compiled core is imported inside the commands: ``verify`` of well-formed files runs on
+Python ints (``zkreceipt.quickverify``) and never starts numba.
+"""
 
 from __future__ import annotations
 
 import click
 
-from ..formats import read_r1cs, read_wtns, snarkjs_json
-from ..formats.zkey_keys import read_proving_key, write_proving_key
-from ..groth16 import prove, setup_development, verify
-from ..phase2.setup import zkey_new_files
-from ..phase2.transcript import format_hash
 from .common import exit_with_verdict, reports_bad_input
 
 FILE = click.Path(dir_okay=False)
@@ -29,6 +28,12 @@ def setup_command(files: tuple[str, ...]) -> None:
     The development setup draws the toxic waste on this machine and discards it;
     anyone who ran it could forge proofs, so its keys are marked as development keys.
     """
+    from ..formats import read_r1cs
+    from ..formats.zkey_keys import write_proving_key
+    from ..groth16 import setup_development
+    from ..phase2.setup import zkey_new_files
+    from ..phase2.transcript import format_hash
+
     if len(files) == 3:
         cs_hash = zkey_new_files(*files)
         click.echo(format_hash(cs_hash, "Circuit hash: "))
@@ -49,6 +54,10 @@ def setup_command(files: tuple[str, ...]) -> None:
 @reports_bad_input
 def prove_command(zkey: str, witness: str, proof: str, public: str) -> None:
     """Prove WITNESS with ZKEY; write PROOF and PUBLIC (snarkjs JSON)."""
+    from ..formats import read_wtns, snarkjs_json
+    from ..formats.zkey_keys import read_proving_key
+    from ..groth16 import prove
+
     pk = read_proving_key(zkey)
     values = read_wtns(witness)
     snarkjs_json.write_proof(proof, prove(pk, values))
@@ -63,6 +72,16 @@ def prove_command(zkey: str, witness: str, proof: str, public: str) -> None:
 @reports_bad_input
 def verify_command(verification_key: str, public: str, proof: str, quiet: bool) -> None:
     """Verify PROOF for PUBLIC under VERIFICATION_KEY: exit 0 valid, 1 invalid, 2 bad input."""
+    from ..quickverify import verify_snarkjs_files
+
+    verdict = verify_snarkjs_files(verification_key, public, proof)
+    if verdict is not None:
+        exit_with_verdict(verdict, quiet=quiet)
+        return
+    # Not plainly well-formed: the full readers find and name the problem (or accept an unusual form).
+    from ..formats import snarkjs_json
+    from ..groth16 import verify
+
     vk = snarkjs_json.read_verification_key(verification_key)
     signals = snarkjs_json.read_public_signals(public)
     exit_with_verdict(verify(vk, signals, snarkjs_json.read_proof(proof)), quiet=quiet)
