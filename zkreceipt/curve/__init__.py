@@ -12,6 +12,7 @@ from .fixed_base import FixedBaseTable
 from .g1 import G1Points
 from .g2 import G2Points
 from .pairing import PreparedG2, pairing_check, pairing_checks, prepare_g2
+from . import subgroup_cache
 from .pippenger import msm, msm_many
 
 __all__ = [

@@ -197,13 +197,16 @@ class PointVector:
         """Bool (n,): on the curve and of order dividing r."""
         return self.is_on_curve()
 
-    def validate(self, what: str = "") -> None:
-        """Raise :class:`CurveError` naming the first point off the curve or outside the subgroup."""
+    def validate(self, what: str = "", *, subgroup: bool = True) -> None:
+        """Raise :class:`CurveError` naming the first point off the curve or outside the subgroup
+        (``subgroup=False``: the curve equation only, for points already found in the subgroup)."""
         label = f"{what}: " if what else ""
         on = self.is_on_curve()
         if not on.all():
             index = int(np.argmin(on))
             raise CurveError(f"{label}{self.spec.name} point {index} is not on the curve")
+        if not subgroup:
+            return
         ok = self.is_in_subgroup()
         if not ok.all():
             index = int(np.argmin(ok))
