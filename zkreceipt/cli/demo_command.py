@@ -32,7 +32,14 @@ from ..receipts import (
 from ..receipts.example_files import example_path
 from ..ledger.home import HOME_ENVIRONMENT_VARIABLE, zkreceipt_home
 from ..ledger.store import ReceiptStore
-from .common import DAY_SECONDS, EXIT_INVALID, announce_kernel_compilation, record_audit, reports_bad_input
+from .common import (
+    DAY_SECONDS,
+    EXIT_INVALID,
+    announce_kernel_compilation,
+    kernel_cache_is_cold,
+    record_audit,
+    reports_bad_input,
+)
 
 if TYPE_CHECKING:
     from ..ledger.bundle_format import ProofBundle
@@ -109,7 +116,11 @@ def demo_command() -> None:
         work = home / "demo"
         work.mkdir(parents=True, exist_ok=True, mode=0o700)
         click.echo(f"zkreceipt demo in {home}")
-        announce_kernel_compilation()
+        if kernel_cache_is_cold():
+            announce_kernel_compilation()
+            from ..warmup import compile_kernels  # light: the groups compile in child processes
+
+            compile_kernels()
         # The numeric core: imported only now, after the notice (numba compiles it on a cold cache).
         from ..ledger.keys import save_receipt_keys, setup_receipt_keys
         from ..ledger.bundles import prove_receipt, verification_key_id, verify_bundle

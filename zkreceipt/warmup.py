@@ -1,0 +1,114 @@
+"""Compile the numba kernels ahead of first use, in parallel processes: ``python -m zkreceipt.warmup``.
+
+numba compiles a kernel on its first call and caches the machine code on disk
+(``__pycache__/*.nbi|*.nbc`` beside the sources, or ``$NUMBA_CACHE_DIR``); one process
+compiles one kernel at a time. This module runs small real workloads that reach every
+kernel a command uses, split into groups that share few kernels (G1 with the field, the
+NTT, the solver and the QAP; G2 with the pairing), one process per group, so a cold
+cache fills on all cores at once. ``scripts/test.sh`` and ``scripts/demo.sh`` run it after
+installing, and ``zkreceipt demo`` runs it on a cold cache. Anything it misses still
+compiles on first use: the warm-up changes when kernels compile, never what they compute.
+
+Usage: ``python -m zkreceipt.warmup [GROUP …]`` (default: every group, in parallel).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+
+
+def _g1_and_field() -> None:
+    from .circuit import compile_circuit
+    from .circuits.mul_chain import MulChain
+    from .curve import FixedBaseTable, G1Points, msm, msm_many
+    from .curve.pippenger import mul_short_scalars
+    from .curve.sparse_sums import sparse_sums
+    from .field import Fr, coset_intt, coset_ntt, intt, ntt
+    from .groth16.r1cs_to_qap import qap_matrices, quotient_evaluations, quotient_evaluations_many
+
+    compiled = compile_circuit(MulChain(6))
+    witness = compiled.solve({"a": 3, "b": 5}).values
+    qap = qap_matrices(compiled.r1cs)
+    quotient_evaluations(qap, witness)
+    quotient_evaluations_many(qap, [witness, witness])
+    v = Fr.random(8)
+    (v.inv() * v + v - v).sum()
+    v.inner(v), v**5, -v
+    coset_intt(coset_ntt(intt(ntt(v))))
+    _group_workload(G1Points, msm, msm_many, mul_short_scalars, FixedBaseTable)
+    points = G1Points.random(4)
+    sparse_sums(points, Fr.random(4), [0, 0, 1, 1], 2)
+
+
+def _g2_and_pairing() -> None:
+    from .curve import FixedBaseTable, G1Points, G2Points, msm, msm_many, pairing_check, pairing_checks, prepare_g2
+    from .curve.pairing import pairing_tower_ints
+    from .curve.pippenger import mul_short_scalars
+    from .field import Fr
+
+    _group_workload(G2Points, msm, msm_many, mul_short_scalars, FixedBaseTable)
+    g1, g2 = G1Points.generator(), G2Points.generator()
+    k = Fr.random(1)
+    # e(kG, H)·e(−G, kH) = 1, raw and with H prepared; and a 16-pair loop split over the cores.
+    pairing_check(G1Points.concatenate([g1 * k, -g1]), G2Points.concatenate([g2, g2 * k]))
+    prepared = prepare_g2(G2Points.concatenate([g2, g2 * k]))
+    pairing_check(g1 * k, g2, prepared=[(G1Points.concatenate([-g1, g1 * 0]), prepared)])
+    many = G1Points.concatenate([g1 * k, -g1] * 8)
+    pairing_check(many, G2Points.concatenate([g2, g2 * k] * 8))
+    pairing_checks([[(g1, g2)], [(many, G2Points.concatenate([g2, g2 * k] * 8))]])
+    pairing_tower_ints(g1, g2)
+
+
+def _group_workload(group, msm, msm_many, mul_short_scalars, table_type) -> None:  # type: ignore[no-untyped-def]
+    """The point-vector operations the prover, the verifier and the key files use, on tiny inputs."""
+    from .field import Fr
+
+    points = group.generator() * Fr.random(20)  # comb table
+    points = points * Fr.random(20)  # one scalar each
+    group.from_json(points.to_json())
+    group.from_montgomery_bytes(points.to_montgomery_bytes())
+    group.from_evm_bytes(points.to_evm_bytes())
+    (points + points - points).sum()
+    msm(points, Fr.random(20))
+    msm_many(points, [Fr.random(20), Fr.random(20)])
+    table_type.build(points).msm_many([Fr.random(20), Fr.random(20)])
+    mul_short_scalars(points, Fr.from_ints(list(range(1, 21))), 128)
+
+
+GROUPS: dict[str, Callable[[], None]] = {"g1": _g1_and_field, "g2": _g2_and_pairing}
+
+
+def compile_kernels(groups: Sequence[str] = tuple(GROUPS)) -> float:
+    """Run the warm-up groups in parallel child processes; the seconds it took. RuntimeError if one fails."""
+    started = time.perf_counter()
+    children = [
+        subprocess.Popen([sys.executable, "-m", "zkreceipt.warmup", name], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        for name in groups
+    ]
+    failures = []
+    for name, child in zip(groups, children):
+        _, stderr = child.communicate()
+        if child.returncode:
+            failures.append(f"{name}: {stderr.decode(errors='replace').strip()[-2000:]}")
+    if failures:
+        raise RuntimeError("kernel warm-up failed:\n" + "\n".join(failures))
+    return time.perf_counter() - started
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    names = list(sys.argv[1:] if argv is None else argv)
+    unknown = [name for name in names if name not in GROUPS]
+    if unknown:
+        raise SystemExit(f"unknown warm-up group {unknown[0]!r}; groups: {', '.join(GROUPS)}")
+    if len(names) == 1:
+        GROUPS[names[0]]()
+        return
+    seconds = compile_kernels(names or tuple(GROUPS))
+    print(f"zkreceipt kernels ready ({seconds:.1f} s)")
+
+
+if __name__ == "__main__":
+    main()
