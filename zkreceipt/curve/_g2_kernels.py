@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..field._montgomery import device
 from ..field.parallel import parallel_for
 from . import _fq
 from ._formulas import (
@@ -34,7 +35,7 @@ _SEED_WORDS = np.array([SEED, 0, 0, 0], dtype=np.uint64)
 _SEED_BITS = SEED.bit_length()
 
 
-@njit(cache=True)
+@device
 def jac_psi(p):  # type: ignore[no-untyped-def]
     """ψ on a Jacobian G2 point: (conj(X)·ψx, conj(Y)·ψy, conj(Z))."""
     return (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
+from ..field._montgomery import device
 from ..field.parallel import parallel_for
 from ._coords import (
     c_equal,
@@ -43,7 +44,7 @@ from ._formulas import (
 )
 
 
-@njit(cache=True)
+@device
 def invert_in_place(den, prefix, count):  # type: ignore[no-untyped-def]
     """Replace den[0:count] (all non-zero) by their inverses: Montgomery's trick, one inversion.
 

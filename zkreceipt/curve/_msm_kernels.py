@@ -20,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, uint64
 
+from ..field._montgomery import device
 from ._coords import c_inv, c_mul, coord_one, coord_zero, elem_load, elem_store
 from ._formulas import (
     affine_add_denominator,
@@ -99,7 +100,7 @@ CHUNK_PAIRS = 1024
 PREFETCH_AHEAD = 16
 
 
-@njit(cache=True)
+@device
 def _signed_point(points, entry):  # type: ignore[no-untyped-def]
     """points[|entry| − 1], negated when entry < 0."""
     if entry > 0:
@@ -107,7 +108,7 @@ def _signed_point(points, entry):  # type: ignore[no-untyped-def]
     return affine_neg(affine_load(points, -entry - 1))
 
 
-@njit(cache=True)
+@device
 def _flush(pairs, den, prefix, count, acc, work, dest):  # type: ignore[no-untyped-def]
     """Finish ``count`` gathered pairs: one inversion of ``acc`` (the product of their
     denominators), then work[dest[j]] = pairs[2j] + pairs[2j + 1]."""
@@ -122,7 +123,7 @@ def _flush(pairs, den, prefix, count, acc, work, dest):  # type: ignore[no-untyp
         affine_store(work, dest[j], affine_add_with_inverse(p, q, elem_load(den, j)))
 
 
-@njit(cache=True)
+@device
 def accumulate(points, digits, group_size, nbuckets, out):  # type: ignore[no-untyped-def]
     """Bucket sums of signed digits: entry t adds sign(d_t)·points[t mod group_size] to bucket
     (t div group_size)·nbuckets + |d_t| − 1 of ``out`` (affine; empty buckets = zeros).
@@ -234,7 +235,7 @@ def accumulate(points, digits, group_size, nbuckets, out):  # type: ignore[no-un
             affine_store(out, b, (zero, zero))
 
 
-@njit(cache=True)
+@device
 def bucket_sum(buckets):  # type: ignore[no-untyped-def]
     """Σ_b (b + 1)·buckets[b] (Jacobian) by running sums: two additions per bucket."""
     running = jac_infinity(coord_one(buckets))

@@ -35,6 +35,7 @@ from numba import njit
 from ..errors import CurveError
 from ..field import Fq, parallel
 from ..field import _montgomery as mont
+from ..field._montgomery import device
 from ..field.parallel import parallel_for
 from . import _tower as tower
 from . import pairing_plain as plain
@@ -373,7 +374,7 @@ def pairing_check(g1: G1Like, g2: G2Like, prepared: Sequence[tuple[G1Like, Prepa
     return bool(final_exponentiation(multi_miller_loop(g1, g2, prepared)).is_one())
 
 
-@njit(cache=True)
+@device
 def _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table):  # type: ignore[no-untyped-def]
     """Is the product of check c's pairings 1? (One multi-Miller loop, one final exponentiation.)"""
     raw = raw_ids[raw_offsets[c] : raw_offsets[c + 1]]

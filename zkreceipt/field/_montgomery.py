@@ -21,6 +21,10 @@ from ._wide import add_mod_words, mont_mul_words, sbb, sub_mod_words
 ZERO = uint64(0)
 ONE = uint64(1)
 
+#: The decorator of compiled helpers that only other kernels call: numba then generates no
+#: Python or C entry point for them (a sixth less to compile for the pairing's helpers).
+device = njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+
 
 #: a·b·R⁻¹ mod p for 4-tuples a, b < 2p with 4p < 2^256 (else a, b < p) (CIOS), (a + b) mod p and (a − b) mod p for a, b < p:
 #: each one LLVM intrinsic (see ``_wide``), branch-free, results fully reduced.
