@@ -35,6 +35,7 @@ from ..circuits.receipt_policy import (
 )
 from ..errors import ProofError, SignatureError
 from ..groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
+from ..groth16.prover import TABLE_MIN_PROOFS
 from ..groth16.batch_verifier import verify_batch
 from ..groth16.prover import default_chunk_size
 from ..receipts import (
@@ -183,10 +184,12 @@ def prove_receipts(
         statements.append(_statement_for_key(receipt, proving_key, item_policy, rates, salt))
     vk_id = verification_key_id(proving_key.vk)
     size = chunk_size or default_chunk_size(proving_key)
+    # The key's fixed-base tables pay off over the whole batch, not per chunk.
+    tables = True if len(receipts) >= TABLE_MIN_PROOFS else None
     proven: list[ProvenReceipt] = []
     for start in range(0, len(receipts), size):
         chunk = range(start, min(start + size, len(receipts)))
-        proofs = prove_batch(proving_key, [statements[i].solve().values for i in chunk])
+        proofs = prove_batch(proving_key, [statements[i].solve().values for i in chunk], tables=tables)
         for i, proof in zip(chunk, proofs, strict=True):
             item = _proven(receipts[i], statements[i], policies[i], proof, vk_id, salts[i])
             proven.append(item)
