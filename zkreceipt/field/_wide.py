@@ -166,41 +166,41 @@ def mont_mul_words(typingctx: Any, a: Any, b: Any, p: Any, ninv: Any) -> Any:
     return sig, codegen
 
 
-@intrinsic
-def add_mod_words(typingctx: Any, a: Any, b: Any, p: Any) -> Any:
+def _modular_intrinsic(body: Any) -> Any:
+    """An intrinsic f(a, b, p) on three 4-tuples: ``body(words, x, y, p)`` returns the result limbs."""
+
+    def typer(typingctx: Any, a: Any, b: Any, p: Any) -> Any:
+        if not (_is_limbs(a) and _is_limbs(b) and _is_limbs(p)):
+            return None
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+            limbs = body(_Words(builder), *(_unpack(builder, v) for v in args))
+            return context.make_tuple(builder, signature.return_type, limbs)
+
+        return _FQ_TUPLE(a, b, p), codegen
+
+    typer.__name__ = body.__name__
+    typer.__doc__ = body.__doc__
+    return intrinsic(typer)
+
+
+@_modular_intrinsic
+def add_mod_words(w: _Words, x: list[Any], y: list[Any], p: list[Any]) -> list[Any]:
     """(a + b) mod p for 4-tuples a, b < p, without a data-dependent branch."""
-    if not (_is_limbs(a) and _is_limbs(b) and _is_limbs(p)):
-        return None
-    sig = _FQ_TUPLE(a, b, p)
-
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        w = _Words(builder)
-        x, y, m_p = (_unpack(builder, v) for v in args)
-        s, carry = [], w.zero
-        for xi, yi in zip(x, y):
-            si, carry = w.adc(xi, yi, carry)
-            s.append(si)
-        return context.make_tuple(builder, signature.return_type, w.reduce_once(s, carry, m_p))
-
-    return sig, codegen
+    s, carry = [], w.zero
+    for xi, yi in zip(x, y):
+        si, carry = w.adc(xi, yi, carry)
+        s.append(si)
+    return w.reduce_once(s, carry, p)
 
 
-@intrinsic
-def sub_mod_words(typingctx: Any, a: Any, b: Any, p: Any) -> Any:
+@_modular_intrinsic
+def sub_mod_words(w: _Words, x: list[Any], y: list[Any], p: list[Any]) -> list[Any]:
     """(a − b) mod p for 4-tuples a, b < p, without a data-dependent branch."""
-    if not (_is_limbs(a) and _is_limbs(b) and _is_limbs(p)):
-        return None
-    sig = _FQ_TUPLE(a, b, p)
-
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
-        w = _Words(builder)
-        x, y, m_p = (_unpack(builder, v) for v in args)
-        d, borrow = w.sub_limbs(x, y)
-        mask = builder.sub(w.zero, borrow)  # all ones when a < b
-        out, carry = [], w.zero
-        for di, pi in zip(d, m_p):
-            oi, carry = w.adc(di, builder.and_(pi, mask), carry)
-            out.append(oi)
-        return context.make_tuple(builder, signature.return_type, out)
-
-    return sig, codegen
+    d, borrow = w.sub_limbs(x, y)
+    mask = w.b.sub(w.zero, borrow)  # all ones when a < b
+    out, carry = [], w.zero
+    for di, pi in zip(d, p):
+        oi, carry = w.adc(di, w.b.and_(pi, mask), carry)
+        out.append(oi)
+    return out

@@ -37,6 +37,15 @@ def _bit_reverse(a, log_n):  # type: ignore[no-untyped-def]
                 a[i, w], a[j, w] = a[j, w], a[i, w]
 
 
+@njit(inline="always", cache=True)
+def _butterfly(a, top, half, w, pt, ninv):  # type: ignore[no-untyped-def]
+    """(a[top], a[top + half]) ← (u + w·v, u − w·v) with u, v their old values."""
+    u = mont.load(a, top)
+    t = mont.mont_mul(w, mont.load(a, top + half), pt, ninv)
+    mont.store(a, top, mont.add_mod(u, t, pt))
+    mont.store(a, top + half, mont.sub_mod(u, t, pt))
+
+
 @njit(cache=True)
 def _ntt_in_place(a, twiddles, log_n, p, ninv):  # type: ignore[no-untyped-def]
     """Cooley–Tukey DIT on a bit-reversed input; twiddles[j] = ω^j for j < n/2."""
@@ -48,11 +57,7 @@ def _ntt_in_place(a, twiddles, log_n, p, ninv):  # type: ignore[no-untyped-def]
         stride = n // (2 * half)
         for start in range(0, n, 2 * half):
             for j in range(half):
-                w = mont.load(twiddles, j * stride)
-                u = mont.load(a, start + j)
-                t = mont.mont_mul(w, mont.load(a, start + j + half), pt, ninv)
-                mont.store(a, start + j, mont.add_mod(u, t, pt))
-                mont.store(a, start + j + half, mont.sub_mod(u, t, pt))
+                _butterfly(a, start + j, half, mont.load(twiddles, j * stride), pt, ninv)
         half *= 2
 
 
@@ -70,11 +75,7 @@ def _ntt_blocks(lo, hi, a, twiddles, block_log, p, ninv):  # type: ignore[no-unt
             stride = n // (2 * half)
             for start in range(base, base + size, 2 * half):
                 for j in range(half):
-                    w = mont.load(twiddles, j * stride)
-                    u = mont.load(a, start + j)
-                    t = mont.mont_mul(w, mont.load(a, start + j + half), pt, ninv)
-                    mont.store(a, start + j, mont.add_mod(u, t, pt))
-                    mont.store(a, start + j + half, mont.sub_mod(u, t, pt))
+                    _butterfly(a, start + j, half, mont.load(twiddles, j * stride), pt, ninv)
             half *= 2
 
 
@@ -86,12 +87,7 @@ def _ntt_stage(lo, hi, a, twiddles, half, p, ninv):  # type: ignore[no-untyped-d
     mask = half - 1  # half is a power of two
     for k in range(lo, hi):
         j = k & mask
-        top = ((k - j) << 1) + j
-        w = mont.load(twiddles, j * stride)
-        u = mont.load(a, top)
-        t = mont.mont_mul(w, mont.load(a, top + half), pt, ninv)
-        mont.store(a, top, mont.add_mod(u, t, pt))
-        mont.store(a, top + half, mont.sub_mod(u, t, pt))
+        _butterfly(a, ((k - j) << 1) + j, half, mont.load(twiddles, j * stride), pt, ninv)
 
 
 #: Fewest rows a core transforms on its own: transforms of twice this size or more use two
