@@ -272,18 +272,11 @@ def accumulate(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # type: ignor
     return f
 
 
-@njit(cache=True)
-def miller_loop_kernel(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # type: ignore[no-untyped-def]
-    """:func:`accumulate` on one thread, as a ``(2, 3, 2, 4)`` array."""
-    out = np.empty((1, 2, 3, 2, 4), dtype=np.uint64)
-    fq12_store(out, 0, accumulate(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table))
-    return out[0]
-
-
 @njit(cache=True, nogil=True)
 def partial_miller_kernel(lo, hi, g1, g2, raw_ids, pg1, prep_rows, prep_ids, table, chunks, partial):  # type: ignore[no-untyped-def]
     """partial[c] ← :func:`accumulate` over chunk c's share of the raw and prepared pairs,
-    for lo ≤ c < hi: ``chunks`` partial loops whose product is the whole Miller loop."""
+    for lo ≤ c < hi: ``chunks`` partial loops whose product is the whole Miller loop (with
+    one chunk, partial[0] is the loop itself: one kernel serves both, compiled once)."""
     n = raw_ids.shape[0]
     m = prep_ids.shape[0]
     for c in range(lo, hi):

@@ -45,7 +45,6 @@ from .final_exponentiation import final_exponentiation_kernel
 from .miller_loop import (
     LINE_COUNT,
     accumulate,
-    miller_loop_kernel,
     partial_miller_kernel,
     prepare_kernel,
     product_kernel,
@@ -332,12 +331,12 @@ def multi_miller_loop(
     p = _pack([[(g1, g2), *prepared]])
     total = p.raw_ids.size + p.prep_ids.size
     chunks = min(parallel.threads(), total // PARALLEL_MIN_PAIRS)
+    partial = np.empty((max(chunks, 1), 2, 3, 2, 4), dtype=np.uint64)
+    args = (p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table, partial.shape[0], partial)
     if chunks < 2:
-        return Fq12Element(miller_loop_kernel(p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table))
-    partial = np.empty((chunks, 2, 3, 2, 4), dtype=np.uint64)
-    parallel_for(
-        partial_miller_kernel, chunks, p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table, chunks, partial
-    )
+        partial_miller_kernel(0, 1, *args)
+        return Fq12Element(partial[0])
+    parallel_for(partial_miller_kernel, chunks, *args)
     return Fq12Element(product_kernel(partial))
 
 
