@@ -9,7 +9,8 @@ fills on all cores at once. ``scripts/test.sh`` and ``scripts/demo.sh`` run it a
 installing, and ``zkreceipt demo`` runs it on a cold cache. Anything it misses still
 compiles on first use: the warm-up changes when kernels compile, never what they compute.
 
-Usage: ``python -m zkreceipt.warmup [GROUP …]`` (default: every group, in parallel).
+Usage: ``python -m zkreceipt.warmup [GROUP …]`` (default: g1, g2 and pairing, in parallel;
+``verify-g1 verify-g2 miller final-exp`` is what ``zkreceipt verify`` runs on a cold cache).
 """
 
 from __future__ import annotations
@@ -83,6 +84,42 @@ def _pairing() -> None:
     pairing_tower_ints(g1([G1_GENERATOR]), g2([G2_GENERATOR]))  # a verification key's vk_alphabeta_12
 
 
+def _verify_g1() -> None:
+    """What one verification needs of G1 and Fr: reading points, the vk_x sum, negation."""
+    from .curve import G1Points, msm
+    from .curve._params import G1_GENERATOR
+    from .field import Fr
+    from .quickverify.arithmetic import g1_mul
+
+    points = G1Points.from_ints([g1_mul(G1_GENERATOR, k) for k in (2, 3, 5)])
+    points = G1Points.from_json(points.to_json())
+    -(msm(points, Fr.from_ints([7, 11, 13])))
+
+
+def _verify_g2() -> None:
+    """What one verification needs of G2: reading points, the subgroup test."""
+    from .curve import G2Points
+
+    G2Points.from_json(G2Points.generator().to_json())
+
+
+def _miller() -> None:
+    """One verification's Miller loop (4 pairs, one thread)."""
+    from .curve import G1Points, G2Points
+    from .curve._params import G1_GENERATOR, G2_GENERATOR, mont_words
+    from .curve.pairing import multi_miller_loop
+
+    g1 = G1Points(mont_words(list(G1_GENERATOR) * 4).reshape(4, 2, 4))
+    g2 = G2Points(mont_words([c for xy in G2_GENERATOR for c in xy] * 4).reshape(4, 2, 2, 4))
+    multi_miller_loop(g1, g2)
+
+
+def _final_exponentiation() -> None:
+    from .curve.pairing import Fq12Element, final_exponentiation
+
+    final_exponentiation(Fq12Element.one())
+
+
 def _group_workload(group, msm, msm_many, mul_short_scalars, table_type) -> None:  # type: ignore[no-untyped-def]
     """The point-vector operations the prover, the verifier and the key files use, on tiny inputs."""
     from .field import Fr
@@ -99,10 +136,21 @@ def _group_workload(group, msm, msm_many, mul_short_scalars, table_type) -> None
     mul_short_scalars(points, Fr.from_ints(list(range(1, 21))), 128)
 
 
-GROUPS: dict[str, Callable[[], None]] = {"g1": _g1_and_field, "g2": _g2, "pairing": _pairing}
+GROUPS: dict[str, Callable[[], None]] = {
+    "g1": _g1_and_field,
+    "g2": _g2,
+    "pairing": _pairing,
+    "verify-g1": _verify_g1,
+    "verify-g2": _verify_g2,
+    "miller": _miller,
+    "final-exp": _final_exponentiation,
+}
+#: Everything a command may need (the default), and just what one verification needs.
+ALL_GROUPS = ("g1", "g2", "pairing")
+VERIFY_GROUPS = ("verify-g1", "verify-g2", "miller", "final-exp")
 
 
-def compile_kernels(groups: Sequence[str] = tuple(GROUPS)) -> float:
+def compile_kernels(groups: Sequence[str] = ALL_GROUPS) -> float:
     """Run the warm-up groups in parallel child processes; the seconds it took. RuntimeError if one fails."""
     started = time.perf_counter()
     children = [
@@ -127,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if len(names) == 1:
         GROUPS[names[0]]()
         return
-    seconds = compile_kernels(names or tuple(GROUPS))
+    seconds = compile_kernels(names or ALL_GROUPS)
     print(f"zkreceipt kernels ready ({seconds:.1f} s)")
 
 

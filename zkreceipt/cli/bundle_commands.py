@@ -45,7 +45,7 @@ from .bundle_support import (
     save_bundle,
     store_proven,
 )
-from .common import EXIT_INVALID, EXIT_VALID, progress_bar, reports_bad_input, run_stage
+from .common import EXIT_INVALID, EXIT_VALID, kernel_cache_is_cold, progress_bar, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
 rates_option = click.option(
@@ -132,6 +132,10 @@ def verify_command(
     quiet: bool,
 ) -> None:
     """Verify BUNDLE_FILE offline: exit 0 valid, 1 invalid, 2 bad input."""
+    if kernel_cache_is_cold():  # compile what one verification needs on all cores first
+        from ..warmup import VERIFY_GROUPS, compile_kernels
+
+        compile_kernels(VERIFY_GROUPS)
     bundle = read_bundle(bundle_file)
     check = verify_bundle(
         bundle, load_vk(vk_path, keys_dir), rates=active_rate_table(rates)
