@@ -16,12 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 
-import numba
 import numpy as np
 import pytest
 from py_ecc import optimized_bn128 as ob
 
 from zkreceipt.curve import pairing_plain as plain
+from zkreceipt.field import parallel
 from zkreceipt.curve.pairing import (
     Fq12Element,
     PreparedG2,
@@ -66,12 +66,12 @@ def groth16_batch() -> Groth16Batch:
 
 @contextmanager
 def threads(n: int) -> Iterator[None]:
-    previous = numba.get_num_threads()
-    numba.set_num_threads(min(n, numba.config.NUMBA_NUM_THREADS))  # type: ignore[attr-defined]
+    previous = parallel.threads()
+    parallel.set_threads(n)
     try:
         yield
     finally:
-        numba.set_num_threads(previous)
+        parallel.set_threads(previous)
 
 
 @pytest.mark.parametrize("impl", ["zkreceipt", "py_ecc"])

@@ -25,14 +25,21 @@ COLUMNS = (
     "CLI zkreceipt/snarkjs",
 )
 MEASURES = (
-    "key load ms",
+    "key load ms (first: G2 subgroup checks)",
+    "key load ms (checked before)",
     "prove one ms",
     "prove batched ms/proof",
     "proofs/s batched",
+    "proofs/s batched, no shared wires",
     "proofs/s incl. witness",
     "verify one ms",
     "verify batched ms/proof",
     "peak RSS MB",
+)
+COLD_MEASURES = (
+    "zkreceipt demo, cold kernel cache s",
+    "zkreceipt verify, cold kernel cache s",
+    "kernel warm-up, cold (CI step) s",
 )
 
 
@@ -43,8 +50,9 @@ class CircuitResult:
     name: str
     n_constraints: int
     zkreceipt: dict[str, Any]
-    snarkjs: dict[str, Any]
+    snarkjs: dict[str, Any] | None
     cli: dict[str, CliTimes] | None
+    rounds: int = 1
 
 
 @dataclass(frozen=True)
@@ -70,28 +78,36 @@ def snarkjs_best_throughput(snarkjs: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def rows_of(result: CircuitResult) -> list[Row]:
+    """The table rows of one circuit; zkreceipt-only sizes (no snarkjs run) get key load, one proof, memory."""
     zk, sj, cli = result.zkreceipt, result.snarkjs, result.cli
     name = f"{result.name} ({result.n_constraints:,})"
-    best = snarkjs_best_throughput(sj)
+    best = snarkjs_best_throughput(sj) if sj else None
     sj_batched = best["seconds"] / best["proofs"] if best else None
+    sj_rate = 1 / sj_batched if sj_batched else None
+    sj_verify = statistics.median(sj["verify_s"]) if sj and sj["verify_s"] else None
     zk_batched = zk["batch_s"] / zk["batch"]
-    sj_verify = statistics.median(sj["verify_s"]) if sj["verify_s"] else None
     rows = [
-        Row(name, "key load ms", zk["key_load_s"] * 1e3, None),
+        Row(name, MEASURES[0], zk["key_load_s"] * 1e3, None),
+        Row(name, MEASURES[1], zk["key_reload_s"] * 1e3, None),
         Row(
             name,
             "prove one ms",
             zk["prove_median_s"] * 1e3,
-            statistics.median(sj["prove_s"]) * 1e3,
+            statistics.median(sj["prove_s"]) * 1e3 if sj else None,
             cli["zkreceipt"].prove_s * 1e3 if cli else None,
             cli["snarkjs"].prove_s * 1e3 if cli else None,
         ),
-        Row(name, "prove batched ms/proof", zk_batched * 1e3, sj_batched * 1e3 if sj_batched else None),
-        Row(name, "proofs/s batched", 1 / zk_batched, 1 / sj_batched if sj_batched else None),
     ]
+    if sj is None:
+        return rows + [Row(name, "peak RSS MB", zk["max_rss_mb"], None)]
+    rows += [
+        Row(name, "prove batched ms/proof", zk_batched * 1e3, sj_batched * 1e3 if sj_batched else None),
+        Row(name, "proofs/s batched", 1 / zk_batched, sj_rate),
+    ]
+    if zk.get("batch_unshared_s"):
+        rows.append(Row(name, MEASURES[5], zk["batch"] / zk["batch_unshared_s"], sj_rate))
     if zk["witness_s"] is not None:
-        with_witness = zk["batch"] / (zk["batch_s"] + zk["witness_s"])
-        rows.append(Row(name, "proofs/s incl. witness", with_witness, 1 / sj_batched if sj_batched else None))
+        rows.append(Row(name, "proofs/s incl. witness", zk["batch"] / (zk["batch_s"] + zk["witness_s"]), sj_rate))
     rows += [
         Row(
             name,
@@ -101,12 +117,7 @@ def rows_of(result: CircuitResult) -> list[Row]:
             cli["zkreceipt"].verify_s * 1e3 if cli else None,
             cli["snarkjs"].verify_s * 1e3 if cli else None,
         ),
-        Row(
-            name,
-            "verify batched ms/proof",
-            zk["verify_batch_s"] / zk["verify_batch"] * 1e3,
-            sj_verify * 1e3 if sj_verify else None,
-        ),
+        Row(name, "verify batched ms/proof", zk["verify_batch_s"] / zk["verify_batch"] * 1e3, sj_verify * 1e3 if sj_verify else None),
         Row(
             name,
             "peak RSS MB",
@@ -117,6 +128,12 @@ def rows_of(result: CircuitResult) -> list[Row]:
         ),
     ]
     return rows
+
+
+def cold_rows(cold: Any) -> list[Row]:
+    """The cold-start rows (a ``compare_runs.ColdStart``): zkreceipt only, whole processes."""
+    runs = (cold.demo, cold.verify, cold.warmup)
+    return [Row("cold kernel cache", measure, run.seconds, None) for measure, run in zip(COLD_MEASURES, runs)]
 
 
 def _number(value: float | None) -> str:
@@ -149,10 +166,14 @@ def markdown_table(rows: Sequence[Row]) -> str:
 
 
 def notes_of(results: Sequence[CircuitResult]) -> list[str]:
-    """What each figure is made of, per circuit (batch sizes, in-flight setting, proofs verified)."""
+    """What each figure is made of, per circuit (batch sizes, shared wires, in-flight setting, proofs verified)."""
     notes = []
     for result in results:
         zk, sj = result.zkreceipt, result.snarkjs
+        shared = f"{zk['shared_wires']:,} of {zk['n_wires']:,} wires equal across the batch"
+        if sj is None:
+            notes.append(f"- {result.name}: zkreceipt only (key load, one proof, peak RSS of that process).")
+            continue
         best = snarkjs_best_throughput(sj)
         in_flight = (
             f"best of {[run['in_flight'] for run in sj['throughput']]} in flight: {best['in_flight']}"
@@ -160,9 +181,9 @@ def notes_of(results: Sequence[CircuitResult]) -> list[str]:
             else "no run"
         )
         notes.append(
-            f"- {result.name}: zkreceipt batch of {zk['batch']} (options {zk['batch_options'] or 'none'}), "
-            f"verify_batch of {zk['verify_batch']} proofs (all valid); snarkjs {best['proofs'] if best else 0} "
-            f"proofs, {in_flight}, {sj['threads']} worker threads; snarkjs verified {len(sj['verify_s'])} "
-            f"zkreceipt proofs one by one, zkreceipt verified {len(sj['proofs'])} snarkjs proofs."
+            f"- {result.name}: both tools prove batches of {zk['batch']} ({shared}); zkreceipt verify_batch of "
+            f"{zk['verify_batch']} proofs (all valid); snarkjs {in_flight}, {sj['threads']} worker threads; "
+            f"snarkjs verified {len(sj['verify_s'])} zkreceipt proofs one by one, zkreceipt verified "
+            f"{len(sj['proofs'])} snarkjs proofs; {result.rounds} interleaved rounds (best of)."
         )
     return notes

@@ -36,13 +36,14 @@ class CompareError(RuntimeError):
 
 @dataclass(frozen=True)
 class ProcessRun:
-    """One finished child process: wall seconds, peak RSS in MB, exit code and output."""
+    """One finished child process: wall seconds, peak RSS in MB, CPU seconds (user + system), exit code, output."""
 
     seconds: float
     max_rss_mb: float | None
     returncode: int
     stdout: str
     stderr: str
+    cpu_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -89,17 +90,24 @@ def node_version() -> str:
     return done.stdout.strip() or "unknown"
 
 
-def run_process(command: list[str], *, timeout: float = 3600.0, cwd: Path | None = None) -> ProcessRun:
-    """Run ``command`` to completion: its wall time, output, and peak RSS.
+def run_process(
+    command: list[str], *, timeout: float = 3600.0, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> ProcessRun:
+    """Run ``command`` to completion (``env`` added to this environment): its wall time, output,
+    peak RSS and CPU time.
 
-    The peak RSS comes from GNU ``/usr/bin/time -f %M`` (None without it). Not from
-    ``os.wait4`` here: Linux starts a child's ``ru_maxrss`` at its parent's RSS when it
-    execs, so every child of this ~200 MB process would report at least that.
+    The peak RSS and CPU seconds come from GNU ``/usr/bin/time -f "%M %U %S"`` (None without
+    it). Not from ``os.wait4`` here: Linux starts a child's ``ru_maxrss`` at its parent's RSS
+    when it execs, so every child of this ~200 MB process would report at least that.
     """
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")]))}
+    env = {
+        **os.environ,
+        **(env or {}),
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+    }
     with tempfile.TemporaryDirectory(prefix="zkreceipt-run-") as tmp:
         rss_file = Path(tmp) / "max_rss_kb"
-        prefix = [GNU_TIME, "-f", "%M", "-o", str(rss_file)] if Path(GNU_TIME).exists() else []
+        prefix = [GNU_TIME, "-f", "%M %U %S", "-o", str(rss_file)] if Path(GNU_TIME).exists() else []
         start = time.perf_counter()
         try:
             done = subprocess.run(
@@ -115,9 +123,10 @@ def run_process(command: list[str], *, timeout: float = 3600.0, cwd: Path | None
         except subprocess.TimeoutExpired as exc:
             raise CompareError(f"{' '.join(command[:4])} … timed out after {timeout:.0f} s") from exc
         seconds = time.perf_counter() - start
-        lines = rss_file.read_text().split() if rss_file.exists() else []
-        max_rss_mb = int(lines[-1]) / 1024 if lines and lines[-1].isdigit() else None
-    return ProcessRun(seconds, max_rss_mb, done.returncode, done.stdout, done.stderr)
+        fields = rss_file.read_text().split()[-3:] if rss_file.exists() else []
+        max_rss_mb = int(fields[0]) / 1024 if len(fields) == 3 and fields[0].isdigit() else None
+        cpu_s = float(fields[1]) + float(fields[2]) if max_rss_mb is not None else None
+    return ProcessRun(seconds, max_rss_mb, done.returncode, done.stdout, done.stderr, cpu_s)
 
 
 def checked_run(command: list[str], what: str, **kwargs: Any) -> ProcessRun:
@@ -155,7 +164,12 @@ def measure_zkreceipt(
         "export_dir": files.directory,
     }
     path = _json_job(files.directory, "zkreceipt_job.json", job)
-    run = checked_run([sys.executable, str(HERE / "compare_zkreceipt.py"), str(path)], "compare_zkreceipt.py")
+    with tempfile.TemporaryDirectory(prefix="zkreceipt-checked-") as cache:  # the key's first load checks its G2 points
+        run = checked_run(
+            [sys.executable, str(HERE / "compare_zkreceipt.py"), str(path)],
+            "compare_zkreceipt.py",
+            env={"ZKRECEIPT_CACHE_DIR": cache},
+        )
     result: dict[str, Any] = json.loads(run.stdout.strip().splitlines()[-1])
     result["max_rss_mb"] = _peak_mb(run, result["vm_hwm_kb"])
     return result
@@ -218,3 +232,31 @@ def measure_clis(files: CircuitFiles, repeats: int) -> dict[str, CliTimes]:
         )
         for tool in proves
     }
+
+
+@dataclass(frozen=True)
+class ColdStart:
+    """Whole processes on empty kernel caches (fresh ``NUMBA_CACHE_DIR`` each): ``zkreceipt demo``
+    (which compiles its kernels in parallel first), then ``zkreceipt verify`` of the demo's bundle,
+    and the warm-up CI runs before the tests (``python -m zkreceipt.warmup``)."""
+
+    demo: ProcessRun
+    verify: ProcessRun
+    warmup: ProcessRun
+
+
+def measure_cold_start(directory: Path) -> ColdStart:
+    directory.mkdir(parents=True, exist_ok=True)
+    home = directory / "home"
+
+    def fresh(name: str) -> dict[str, str]:
+        cache = directory / name
+        shutil.rmtree(cache, ignore_errors=True)
+        return {"NUMBA_CACHE_DIR": str(cache), "ZKRECEIPT_HOME": str(home), "ZKRECEIPT_CACHE_DIR": str(directory / f"{name}-checked")}
+
+    shutil.rmtree(home, ignore_errors=True)
+    demo = checked_run([*ZKRECEIPT_CLI, "demo"], "zkreceipt demo (cold)", env=fresh("numba-demo"))
+    bundle, keys = home / "demo" / "bundle.json", home / "demo" / "keys"
+    verify = checked_run([*ZKRECEIPT_CLI, "verify", str(bundle), "--keys-dir", str(keys)], "zkreceipt verify (cold)", env=fresh("numba-verify"))
+    warmup = checked_run([sys.executable, "-m", "zkreceipt.warmup"], "python -m zkreceipt.warmup (cold)", env=fresh("numba-warmup"))
+    return ColdStart(demo, verify, warmup)

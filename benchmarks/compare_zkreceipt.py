@@ -5,9 +5,12 @@ Run: python3 benchmarks/compare_zkreceipt.py JOB.json   (JOB written by compare_
 A process of its own so that its peak RSS (``VmHWM``) is this run's alone: NumPy's
 buffers are invisible to tracemalloc. Steps, after one warm-up of each call:
 
-1. key load: ``read_proving_key`` on the snarkjs-format zkey;
+1. key load: ``read_proving_key`` on the snarkjs-format zkey, twice: first with the G2
+   subgroup checks (the parent gives a fresh ``ZKRECEIPT_CACHE_DIR``), then again (the
+   key's G2 points recorded as checked: ``curve.subgroup_cache``);
 2. ``prove`` one at a time (``repeats`` times) and ``prove_batch`` of the first ``batch``
-   witnesses (``workers=2`` if prove_batch accepts it), then the remaining witnesses
+   witnesses, once as usual and once with ``shared_wires=False`` (no wire summed once for
+   the batch: the figure without the data's shared wires), then the remaining witnesses
    (up to ``verify_batch``) in a second, untimed batch;
 3. for receipts: ``receipt_statements`` + ``solve`` for the batch's receipts, checked
    equal to the .wtns files (the same witnesses snarkjs proves);
@@ -36,6 +39,7 @@ from compare_inputs import receipt_statements
 from zkreceipt.formats import read_wtns, snarkjs_json
 from zkreceipt.formats.zkey_keys import read_proving_key
 from zkreceipt.groth16 import prove, prove_batch, verify, verify_batch
+from zkreceipt.groth16.prover_bases import shared_columns
 
 
 def _timed(fn: Any, *args: Any, **kwargs: Any) -> tuple[Any, float]:
@@ -59,17 +63,21 @@ def _batch_options() -> dict[str, int]:
 
 
 def measure(job: dict[str, Any]) -> dict[str, Any]:
-    pk, key_load_s = _timed(read_proving_key, job["zkey"])
+    _, key_load_s = _timed(read_proving_key, job["zkey"])
+    pk, key_reload_s = _timed(read_proving_key, job["zkey"])
     witnesses = [read_wtns(path) for path in job["witnesses"]]
     publics = [w[1 : pk.n_public + 1].to_ints() for w in witnesses]
     batch, total = job["batch"], max(job["batch"], job["verify_batch"])
     options = _batch_options()
+    shared = int(shared_columns(witnesses[:batch]).sum()) if batch > 1 else pk.n_wires
 
     warm = prove(pk, witnesses[0])
     verify(pk.vk, publics[0], warm)
     prove_batch(pk, witnesses[:2], **options)
     single_s = [_timed(prove, pk, witnesses[i % len(witnesses)])[1] for i in range(job["repeats"])]
     proofs, batch_s = _timed(prove_batch, pk, witnesses[:batch], **options)
+    unshared = {**options, "shared_wires": False} if "shared_wires" in inspect.signature(prove_batch).parameters else None
+    batch_unshared_s = _timed(prove_batch, pk, witnesses[:batch], **unshared)[1] if unshared is not None else None
     if total > batch:
         proofs += prove_batch(pk, witnesses[batch:total], **options)
 
@@ -100,6 +108,10 @@ def measure(job: dict[str, Any]) -> dict[str, Any]:
         exported.append({"proof": str(proof_path), "public": str(public_path)})
     return {
         "key_load_s": key_load_s,
+        "key_reload_s": key_reload_s,
+        "n_wires": pk.n_wires,
+        "shared_wires": shared,
+        "batch_unshared_s": batch_unshared_s,
         "prove_s": single_s,
         "prove_median_s": statistics.median(single_s),
         "batch": batch,

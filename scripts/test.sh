@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Installs zkreceipt with its test extra, the pinned npm tools the interop tests use and, when they are
-# missing, Debian's PostgreSQL (the store's tests start a real server) and Chromium (Playwright drives
-# /usr/bin/chromium for the explorer's browser tests, never a downloaded browser), then runs the tests.
+# Installs zkreceipt with its test extra, compiles its kernels (on all cores), installs the pinned npm tools the
+# interop tests use and, when they are missing, Debian's PostgreSQL (the store's tests start a real server) and
+# Chromium (Playwright drives /usr/bin/chromium for the explorer's browser tests, never a downloaded browser),
+# then runs the tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 missing=()
@@ -21,6 +22,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 python3 -m pip install --quiet --disable-pip-version-check -e '.[test]'
+python3 -m zkreceipt.warmup  # compile the kernels on all cores before the tests use them
 for lock in tests/*/package-lock.json; do
   [ -f "$lock" ] || continue
   (cd "$(dirname "$lock")" && npm ci --no-audit --no-fund --loglevel=error)

@@ -8,8 +8,8 @@ import pytest
 
 from zkreceipt.errors import FieldError
 from zkreceipt.field import FR_GENERATOR, Fq, Fr, coset_intt, coset_ntt, intt, ntt, root_of_unity
-from zkreceipt.field import plain
-from zkreceipt.field.ntt import powers
+from zkreceipt.field import parallel, plain
+from zkreceipt.field.ntt import PARALLEL_MIN_SIZE, powers
 
 R = Fr.modulus
 
@@ -81,3 +81,23 @@ def test_bad_sizes_and_fields() -> None:
         ntt(Fq.ones(4))
     with pytest.raises(FieldError, match="2-adicity"):
         root_of_unity(1 << 29)
+
+
+@pytest.fixture
+def threads():  # type: ignore[no-untyped-def]
+    """Set the kernel thread count for one test, then restore it."""
+    previous = parallel.threads()
+    yield parallel.set_threads
+    parallel.set_threads(previous)
+
+
+@pytest.mark.parametrize(("log_n", "count"), [(14, 2), (15, 4), (15, 3)])
+def test_ntt_on_several_cores_matches_python_radix2(threads, log_n: int, count: int) -> None:  # type: ignore[no-untyped-def]
+    """Blocks of the first stages and split butterflies of the last ones (2 or 4 blocks)."""
+    threads(count)
+    n = 1 << log_n
+    assert n >= 2 * PARALLEL_MIN_SIZE
+    coeffs = random_vector(n)
+    evaluations = ntt(Fr.from_ints(coeffs))
+    assert evaluations.to_ints() == plain.radix2_ntt(coeffs, root_of_unity(n), R)
+    assert intt(evaluations).to_ints() == coeffs

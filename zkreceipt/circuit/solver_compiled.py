@@ -95,7 +95,7 @@ def compile_program(steps: tuple[Step, ...]) -> CompiledProgram:
     )
 
 
-@njit(cache=True)
+@mont.device
 def _combination(values, c, combo_start, term_wires, term_coeffs, term_is_one, pt, ninv):  # type: ignore[no-untyped-def]
     acc = (np.uint64(0), np.uint64(0), np.uint64(0), np.uint64(0))
     for t in range(combo_start[c], combo_start[c + 1]):

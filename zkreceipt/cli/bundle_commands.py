@@ -52,7 +52,7 @@ from .bundle_support import (
     trust_option,
 )
 from .batch_support import ChunkWriter, dask_client, rate_progress_bar
-from .common import EXIT_BAD_INPUT, progress_bar, reports_bad_input, run_stage
+from .common import EXIT_BAD_INPUT, kernel_cache_is_cold, progress_bar, reports_bad_input, run_stage
 
 FILE = click.Path(dir_okay=False)
 rates_option = click.option(
@@ -159,6 +159,10 @@ def verify_command(
     Prints the verdict, the key and circuit, the signer, the proven policy, each
     disclosed value and what stayed private; every reason it is invalid.
     """
+    if kernel_cache_is_cold():  # compile what one verification needs on all cores first
+        from ..warmup import VERIFY_GROUPS, compile_kernels
+
+        compile_kernels(VERIFY_GROUPS)
     bundle = read_bundle(bundle_file)
     check = verify_bundle(bundle, load_trust_profile(trust), allow_untrusted_signer=allow_untrusted_signer)
     audit_verified(bundle_file, bundle, check)

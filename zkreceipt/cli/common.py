@@ -34,7 +34,7 @@ EXIT_INTERNAL_ERROR = 3
 MAX_MESSAGE_CHARS = 1000
 
 DAY_SECONDS = 86400
-KERNEL_COMPILATION_NOTICE = "compiling the field kernels (first run only, ~2 min)…"
+KERNEL_COMPILATION_NOTICE = "compiling the field kernels on all cores (first run only)…"
 
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
@@ -139,12 +139,11 @@ def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None]]:
 
 
 def kernel_cache_roots() -> list[Path]:
-    """Where numba may keep zkreceipt's compiled kernels: beside the sources, $NUMBA_CACHE_DIR, ~/.cache/numba."""
-    roots = [Path(__file__).resolve().parents[1]]
+    """Where numba keeps zkreceipt's compiled kernels: $NUMBA_CACHE_DIR when set (then only there),
+    else beside the sources or in ~/.cache/numba (numba's fallback when the package is read-only)."""
     if os.environ.get("NUMBA_CACHE_DIR"):
-        roots.append(Path(os.environ["NUMBA_CACHE_DIR"]))
-    roots.append(Path.home() / ".cache" / "numba")  # numba's user-wide fallback when the package is read-only
-    return roots
+        return [Path(os.environ["NUMBA_CACHE_DIR"])]
+    return [Path(__file__).resolve().parents[1], Path.home() / ".cache" / "numba"]
 
 
 def kernel_cache_is_cold(roots: list[Path] | None = None) -> bool:

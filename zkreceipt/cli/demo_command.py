@@ -42,7 +42,14 @@ from ..receipts import (
     verify_receipt,
 )
 from ..receipts.example_files import example_path
-from .common import DAY_SECONDS, EXIT_INVALID, announce_kernel_compilation, record_audit, reports_bad_input
+from .common import (
+    DAY_SECONDS,
+    EXIT_INVALID,
+    announce_kernel_compilation,
+    kernel_cache_is_cold,
+    record_audit,
+    reports_bad_input,
+)
 
 if TYPE_CHECKING:
     from nacl.signing import SigningKey
@@ -103,7 +110,11 @@ def demo_command() -> None:
     home = ensure_home()
     work = private_directory(home / "demo")
     click.echo(f"zkreceipt demo in {home}")
-    announce_kernel_compilation()
+    if kernel_cache_is_cold():
+        announce_kernel_compilation()
+        from ..warmup import compile_kernels  # light: the groups compile in child processes
+
+        compile_kernels()
     # The numeric core: imported only now, after the notice (numba compiles it on a cold cache).
     from ..circuits.receipt_policy import ReceiptPolicy
     from ..ledger.bundle_format import bundle_from_text

@@ -1,18 +1,22 @@
-"""``zkreceipt groth16 …``: setup, prove and verify with snarkjs's arguments and default file names."""
+"""``zkreceipt groth16 …``: setup, prove and verify with snarkjs's arguments and default file names.
+
+The compiled core is imported inside the commands: ``verify`` of well-formed files runs on
+Python ints (``zkreceipt.quickverify``) and never starts numba.
+"""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import click
 
 from ..errors import ProofError, UnsatisfiedConstraintError
-from ..field import FieldVector
-from ..formats import read_r1cs, read_wtns, snarkjs_json
-from ..formats.zkey_keys import read_proving_key, write_proving_key
-from ..groth16 import ProvingKey, prove, setup_development, verify
-from ..r1cs import R1CS
-from ..phase2.setup import zkey_new_files
-from ..phase2.transcript import format_hash
 from .common import exit_with_verdict, record_audit, reports_bad_input
+
+if TYPE_CHECKING:
+    from ..field import FieldVector
+    from ..groth16 import ProvingKey
+    from ..r1cs import R1CS
 
 FILE = click.Path(dir_okay=False)
 
@@ -32,6 +36,12 @@ def setup_command(files: tuple[str, ...]) -> None:
     The development setup draws the toxic waste on this machine and discards it;
     anyone who ran it could forge proofs, so its keys are marked as development keys.
     """
+    from ..formats import read_r1cs
+    from ..formats.zkey_keys import write_proving_key
+    from ..groth16 import setup_development
+    from ..phase2.setup import zkey_new_files
+    from ..phase2.transcript import format_hash
+
     if len(files) == 3:
         cs_hash = zkey_new_files(*files)
         record_audit("key_created", "zkey", files[2], setup="phase 2 (initial)", circuit_hash=cs_hash.hex())
@@ -61,6 +71,10 @@ def prove_command(zkey: str, witness: str, proof: str, public: str, r1cs_path: s
     case the proof is checked with the key's own verification key before it is
     written (a .zkey holds only the A and B matrices, so the key alone cannot tell).
     """
+    from ..formats import read_r1cs, read_wtns, snarkjs_json
+    from ..formats.zkey_keys import read_proving_key
+    from ..groth16 import prove, verify
+
     pk = read_proving_key(zkey)
     values = read_wtns(witness)
     check_witness_fits(pk, values, witness, zkey)
@@ -116,9 +130,17 @@ def check_witness_satisfies(
 @reports_bad_input
 def verify_command(verification_key: str, public: str, proof: str, quiet: bool) -> None:
     """Verify PROOF for PUBLIC under VERIFICATION_KEY: exit 0 valid, 1 invalid, 2 bad input."""
-    vk = snarkjs_json.read_verification_key(verification_key)
-    signals = snarkjs_json.read_public_signals(public, expected_count=vk.n_public)
-    valid = verify(vk, signals, snarkjs_json.read_proof(proof))
+    from ..quickverify import verify_snarkjs_files
+
+    valid = verify_snarkjs_files(verification_key, public, proof)
+    if valid is None:
+        # Not plainly well-formed: the full readers find and name the problem (or accept an unusual form).
+        from ..formats import snarkjs_json
+        from ..groth16 import verify
+
+        vk = snarkjs_json.read_verification_key(verification_key)
+        signals = snarkjs_json.read_public_signals(public, expected_count=vk.n_public)
+        valid = verify(vk, signals, snarkjs_json.read_proof(proof))
     record_audit("verified", "proof", proof, verification_key=verification_key, public=public, valid=valid)
     exit_with_verdict(valid, quiet=quiet)
 
@@ -132,6 +154,7 @@ def verify_command(verification_key: str, public: str, proof: str, quiet: bool) 
 @reports_bad_input
 def fullprove_command(input_json: str, wasm: str, zkey: str, proof: str, public: str) -> None:
     """Compute the witness of INPUT_JSON with circom's WASM (in process) and prove it with ZKEY."""
+    from ..formats import snarkjs_json
     from ..witness import groth16_fullprove
 
     made, signals = groth16_fullprove(input_json, wasm, zkey, on_log=click.echo)

@@ -11,8 +11,20 @@ from __future__ import annotations
 from .fixed_base import FixedBaseTable
 from .g1 import G1Points
 from .g2 import G2Points
-from .pairing import PreparedG2, pairing_check, pairing_checks, prepare_g2
+from . import subgroup_cache
 from .pippenger import msm, msm_many
+
+_PAIRING_NAMES = ("PreparedG2", "pairing_check", "pairing_checks", "prepare_g2")
+
+
+def __getattr__(name: str) -> object:
+    """The pairing's names, imported on first use: a prover never loads the pairing's modules."""
+    if name in _PAIRING_NAMES:
+        from . import pairing
+
+        return getattr(pairing, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "FixedBaseTable",

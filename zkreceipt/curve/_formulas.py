@@ -18,8 +18,9 @@ inversion: ``affine_add_denominator`` gives the value to invert, and
 
 from __future__ import annotations
 
-from numba import njit, uint64
+from numba import uint64
 
+from ..field._montgomery import device
 from ._coords import (
     c_add,
     c_double,
@@ -36,66 +37,66 @@ from ._coords import (
 )
 
 
-@njit(cache=True)
+@device
 def affine_is_inf(p):  # type: ignore[no-untyped-def]
     return c_is_zero(p[0]) and c_is_zero(p[1])
 
 
-@njit(cache=True)
+@device
 def affine_load(arr, i):  # type: ignore[no-untyped-def]
     """Point i of an affine array ``(n, 2, 4)`` / ``(n, 2, 2, 4)``."""
     return (coord_load(arr, i, 0), coord_load(arr, i, 1))
 
 
-@njit(cache=True)
+@device
 def affine_store(arr, i, p):  # type: ignore[no-untyped-def]
     coord_store(arr, i, 0, p[0])
     coord_store(arr, i, 1, p[1])
 
 
-@njit(cache=True)
+@device
 def jac_load(arr, i):  # type: ignore[no-untyped-def]
     """Point i of a Jacobian array ``(n, 3, 4)`` / ``(n, 3, 2, 4)``."""
     return (coord_load(arr, i, 0), coord_load(arr, i, 1), coord_load(arr, i, 2))
 
 
-@njit(cache=True)
+@device
 def jac_store(arr, i, p):  # type: ignore[no-untyped-def]
     coord_store(arr, i, 0, p[0])
     coord_store(arr, i, 1, p[1])
     coord_store(arr, i, 2, p[2])
 
 
-@njit(cache=True)
+@device
 def affine_neg(p):  # type: ignore[no-untyped-def]
     return (p[0], c_neg(p[1]))
 
 
-@njit(cache=True)
+@device
 def jac_infinity(like):  # type: ignore[no-untyped-def]
     """Jacobian infinity (1, 1, 0) in the field of ``like`` (a coordinate)."""
     one = c_one(like)
     return (one, one, c_zero(like))
 
 
-@njit(cache=True)
+@device
 def jac_is_inf(p):  # type: ignore[no-untyped-def]
     return c_is_zero(p[2])
 
 
-@njit(cache=True)
+@device
 def jac_from_affine(p):  # type: ignore[no-untyped-def]
     if affine_is_inf(p):
         return jac_infinity(p[0])
     return (p[0], p[1], c_one(p[0]))
 
 
-@njit(cache=True)
+@device
 def jac_neg(p):  # type: ignore[no-untyped-def]
     return (p[0], c_neg(p[1]), p[2])
 
 
-@njit(cache=True)
+@device
 def jac_double(p):  # type: ignore[no-untyped-def]
     """dbl-2009-l; infinity (Z = 0) doubles to Z = 0."""
     a = c_square(p[0])
@@ -111,7 +112,7 @@ def jac_double(p):  # type: ignore[no-untyped-def]
     return (x3, y3, z3)
 
 
-@njit(cache=True)
+@device
 def jac_add(p, q):  # type: ignore[no-untyped-def]
     """add-2007-bl, complete: infinity operands, P + P and P + (−P) included."""
     if jac_is_inf(p):
@@ -139,7 +140,7 @@ def jac_add(p, q):  # type: ignore[no-untyped-def]
     return (x3, y3, z3)
 
 
-@njit(cache=True)
+@device
 def jac_madd(p, q):  # type: ignore[no-untyped-def]
     """Jacobian p plus affine q (madd-2007-bl), complete."""
     if affine_is_inf(q):
@@ -165,7 +166,7 @@ def jac_madd(p, q):  # type: ignore[no-untyped-def]
     return (x3, y3, z3)
 
 
-@njit(cache=True)
+@device
 def jac_to_affine(p, z_inv):  # type: ignore[no-untyped-def]
     """Affine form of p given Z⁻¹ (any value when p is infinity)."""
     if jac_is_inf(p):
@@ -175,7 +176,7 @@ def jac_to_affine(p, z_inv):  # type: ignore[no-untyped-def]
     return (c_mul(p[0], z_inv2), c_mul(p[1], c_mul(z_inv2, z_inv)))
 
 
-@njit(cache=True)
+@device
 def affine_add_denominator(p, q):  # type: ignore[no-untyped-def]
     """The value whose inverse ``affine_add_with_inverse`` needs: x_q − x_p, or 2y for P + P; 1 if none."""
     one = c_one(p[0])
@@ -188,7 +189,7 @@ def affine_add_denominator(p, q):  # type: ignore[no-untyped-def]
     return one
 
 
-@njit(cache=True)
+@device
 def affine_add_with_inverse(p, q, inv):  # type: ignore[no-untyped-def]
     """p + q in affine form, given the inverse of ``affine_add_denominator(p, q)``."""
     if affine_is_inf(p):
@@ -208,7 +209,7 @@ def affine_add_with_inverse(p, q, inv):  # type: ignore[no-untyped-def]
     return (x3, y3)
 
 
-@njit(cache=True)
+@device
 def affine_on_curve(p, b):  # type: ignore[no-untyped-def]
     """y² = x³ + b, or p is the point at infinity (0, 0)."""
     if affine_is_inf(p):
@@ -217,7 +218,7 @@ def affine_on_curve(p, b):  # type: ignore[no-untyped-def]
     return c_equal(c_square(p[1]), c_add(c_mul(c_square(x), x), b))
 
 
-@njit(cache=True)
+@device
 def jac_mul_words(p, k, nbits):  # type: ignore[no-untyped-def]
     """[k]p for an affine p and k given as little-endian uint64 words (top ``nbits`` bits used)."""
     acc = jac_infinity(p[0])

@@ -6,8 +6,10 @@ Arrays are G2 affine ``(n, 2, 2, 4)`` uint64, Montgomery Fq2, infinity = zeros.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from ..field._montgomery import device
+from ..field.parallel import parallel_for
 from . import _fq
 from ._formulas import (
     affine_is_inf,
@@ -33,7 +35,7 @@ _SEED_WORDS = np.array([SEED, 0, 0, 0], dtype=np.uint64)
 _SEED_BITS = SEED.bit_length()
 
 
-@njit(cache=True)
+@device
 def jac_psi(p):  # type: ignore[no-untyped-def]
     """ψ on a Jacobian G2 point: (conj(X)·ψx, conj(Y)·ψy, conj(Z))."""
     return (
@@ -43,16 +45,9 @@ def jac_psi(p):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True, parallel=True)
-def in_subgroup(a):  # type: ignore[no-untyped-def]
-    """Bool (n,): point i (on the twist) has order dividing r.
-
-    El Housni–Guillevic–Piellard (ePrint 2022/348, §3 and §5.1), as in gnark-crypto:
-    [r]P = 0 ⟺ [x₀+1]P + ψ([x₀]P) + ψ²([x₀]P) = ψ³([2x₀]P). One 63-bit scalar
-    multiplication instead of a 254-bit one.
-    """
-    out = np.empty(a.shape[0], dtype=np.bool_)
-    for i in prange(a.shape[0]):
+@njit(cache=True, nogil=True)
+def _in_subgroup_range(lo, hi, a, out):  # type: ignore[no-untyped-def]
+    for i in range(lo, hi):
         p = affine_load(a, i)
         if affine_is_inf(p):
             out[i] = True
@@ -63,4 +58,15 @@ def in_subgroup(a):  # type: ignore[no-untyped-def]
         lhs = jac_add(jac_add(jac_madd(xp, p), psi1), psi2)
         rhs = jac_double(jac_psi(psi2))
         out[i] = jac_is_inf(jac_add(rhs, jac_neg(lhs)))
+
+
+def in_subgroup(a: np.ndarray) -> np.ndarray:
+    """Bool (n,): point i (on the twist) has order dividing r; all cores.
+
+    El Housni–Guillevic–Piellard (ePrint 2022/348, §3 and §5.1), as in gnark-crypto:
+    [r]P = 0 ⟺ [x₀+1]P + ψ([x₀]P) + ψ²([x₀]P) = ψ³([2x₀]P). One 63-bit scalar
+    multiplication instead of a 254-bit one.
+    """
+    out = np.empty(a.shape[0], dtype=np.bool_)
+    parallel_for(_in_subgroup_range, a.shape[0], a, out)
     return out

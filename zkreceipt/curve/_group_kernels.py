@@ -11,8 +11,10 @@ kernel compiles once per group from the same source (see ``_coords``).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange, uint64
+from numba import njit, uint64
 
+from ..field._montgomery import device
+from ..field.parallel import parallel_for
 from ._coords import (
     c_equal,
     c_inv,
@@ -42,7 +44,7 @@ from ._formulas import (
 )
 
 
-@njit(cache=True)
+@device
 def invert_in_place(den, prefix, count):  # type: ignore[no-untyped-def]
     """Replace den[0:count] (all non-zero) by their inverses: Montgomery's trick, one inversion.
 
@@ -146,13 +148,17 @@ def jacobian_double(a, out):  # type: ignore[no-untyped-def]
         jac_store(out, i, jac_double(jac_load(a, i)))
 
 
-@njit(cache=True, parallel=True)
-def scalar_mul(a, k, nbits, out):  # type: ignore[no-untyped-def]
-    """out[i] = [k[i]]a[i] (Jacobian) by double-and-add; k is (n, 4) or (1, 4) (broadcast)."""
+@njit(cache=True, nogil=True)
+def _scalar_mul_range(lo, hi, a, k, nbits, out):  # type: ignore[no-untyped-def]
     broadcast = k.shape[0] == 1
-    for i in prange(a.shape[0]):
+    for i in range(lo, hi):
         row = k[0] if broadcast else k[i]
         jac_store(out, i, jac_mul_words(affine_load(a, i), row, nbits))
+
+
+def scalar_mul(a: np.ndarray, k: np.ndarray, nbits: int, out: np.ndarray) -> None:
+    """out[i] = [k[i]]a[i] (Jacobian) by double-and-add, on all cores; k is (n, 4) or (1, 4) (broadcast)."""
+    parallel_for(_scalar_mul_range, a.shape[0], a, k, nbits, out)
 
 
 @njit(cache=True)
@@ -172,12 +178,11 @@ def comb_table(a, width, windows, out):  # type: ignore[no-untyped-def]
             base = jac_double(base)
 
 
-@njit(cache=True, parallel=True)
-def comb_mul(table, width, windows, k, out):  # type: ignore[no-untyped-def]
-    """out[i] = [k[i]]P (Jacobian) from an affine ``comb_table`` of P: one addition per window."""
+@njit(cache=True, nogil=True)
+def _comb_mul_range(lo, hi, table, width, windows, k, out):  # type: ignore[no-untyped-def]
     size = 1 << width
     mask = uint64(size - 1)
-    for i in prange(k.shape[0]):
+    for i in range(lo, hi):
         acc = jac_infinity(coord_one(table))
         for j in range(windows):
             bit = j * width
@@ -190,6 +195,11 @@ def comb_mul(table, width, windows, k, out):  # type: ignore[no-untyped-def]
             if d != 0:
                 acc = jac_madd(acc, affine_load(table, j * size + int(d)))
         jac_store(out, i, acc)
+
+
+def comb_mul(table: np.ndarray, width: int, windows: int, k: np.ndarray, out: np.ndarray) -> None:
+    """out[i] = [k[i]]P (Jacobian) from an affine ``comb_table`` of P: one addition per window; all cores."""
+    parallel_for(_comb_mul_range, k.shape[0], table, width, windows, k, out)
 
 
 @njit(cache=True)

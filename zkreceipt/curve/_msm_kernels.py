@@ -10,7 +10,7 @@ A *task* sums one run of points weighted by one run of signed digits in
 **batched affine additions** — all pairs of all buckets in one round share a
 single field inversion — and the buckets are combined by the running-sum trick
 (Σ_b b·B_b with two additions per bucket). Tasks are independent and run on all
-cores (``prange``); ``pippenger.py`` and ``fixed_base.py`` describe tasks as runs of
+cores (``field.parallel``); ``pippenger.py`` and ``fixed_base.py`` describe tasks as runs of
 point rows with the scalars and window their digits come from, and combine the
 per-task results.
 """
@@ -18,8 +18,9 @@ per-task results.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange, uint64
+from numba import njit, uint64
 
+from ..field._montgomery import device
 from ._coords import c_inv, c_mul, coord_one, coord_zero, elem_load, elem_store
 from ._formulas import (
     affine_add_denominator,
@@ -99,7 +100,7 @@ CHUNK_PAIRS = 1024
 PREFETCH_AHEAD = 16
 
 
-@njit(cache=True)
+@device
 def _signed_point(points, entry):  # type: ignore[no-untyped-def]
     """points[|entry| − 1], negated when entry < 0."""
     if entry > 0:
@@ -107,7 +108,7 @@ def _signed_point(points, entry):  # type: ignore[no-untyped-def]
     return affine_neg(affine_load(points, -entry - 1))
 
 
-@njit(cache=True)
+@device
 def _flush(pairs, den, prefix, count, acc, work, dest):  # type: ignore[no-untyped-def]
     """Finish ``count`` gathered pairs: one inversion of ``acc`` (the product of their
     denominators), then work[dest[j]] = pairs[2j] + pairs[2j + 1]."""
@@ -122,7 +123,7 @@ def _flush(pairs, den, prefix, count, acc, work, dest):  # type: ignore[no-untyp
         affine_store(work, dest[j], affine_add_with_inverse(p, q, elem_load(den, j)))
 
 
-@njit(cache=True)
+@device
 def accumulate(points, digits, group_size, nbuckets, out):  # type: ignore[no-untyped-def]
     """Bucket sums of signed digits: entry t adds sign(d_t)·points[t mod group_size] to bucket
     (t div group_size)·nbuckets + |d_t| − 1 of ``out`` (affine; empty buckets = zeros).
@@ -234,7 +235,7 @@ def accumulate(points, digits, group_size, nbuckets, out):  # type: ignore[no-un
             affine_store(out, b, (zero, zero))
 
 
-@njit(cache=True)
+@device
 def bucket_sum(buckets):  # type: ignore[no-untyped-def]
     """Σ_b (b + 1)·buckets[b] (Jacobian) by running sums: two additions per bucket."""
     running = jac_infinity(coord_one(buckets))
@@ -245,8 +246,8 @@ def bucket_sum(buckets):  # type: ignore[no-untyped-def]
     return total
 
 
-@njit(cache=True, parallel=True)
-def run_tasks(points, fixed, k, n, c, row_start, length, scalar_base, window_base, out):  # type: ignore[no-untyped-def]
+@njit(cache=True, nogil=True)
+def run_tasks(lo, hi, points, fixed, k, n, c, row_start, length, scalar_base, window_base, out):  # type: ignore[no-untyped-def]
     """Per-task sums over virtual rows r ∈ [row_start[t], row_start[t] + length[t]): row r
     weighs a point by digit window_base[t] + r div n of scalar k[scalar_base[t] + r mod n].
 
@@ -255,10 +256,11 @@ def run_tasks(points, fixed, k, n, c, row_start, length, scalar_base, window_bas
     (a task spans out.shape[1] windows; rows past the last window have zero digits).
     Fixed base (``fixed`` True): ``points`` is the table, row r uses points[r]
     (= 2^(c·w)·P_i), windows mix, and out[t, 0] is the task's whole sum.
-    Tasks run in parallel, each with its own digits (computed on the fly) and buckets.
+    Runs tasks lo … hi − 1, each with its own digits (computed on the fly) and buckets; callers
+    spread the tasks over the cores with ``parallel_for``.
     """
     nbuckets = 1 << (c - 1)
-    for t in prange(row_start.shape[0]):
+    for t in range(lo, hi):
         r0 = row_start[t]
         count = length[t]
         digits = np.empty(count, dtype=np.int32)
@@ -286,11 +288,11 @@ def combine(partial, shift, out):  # type: ignore[no-untyped-def]
         jac_store(out, k, acc)
 
 
-@njit(cache=True, parallel=True)
-def build_table(points, c, windows, out):  # type: ignore[no-untyped-def]
-    """Jacobian (windows·n, 3, …): out[w·n + i] = [2^(c·w)]points[i]."""
+@njit(cache=True, nogil=True)
+def build_table(lo, hi, points, c, windows, out):  # type: ignore[no-untyped-def]
+    """Jacobian (windows·n, 3, …): out[w·n + i] = [2^(c·w)]points[i], for lo ≤ i < hi."""
     n = points.shape[0]
-    for i in prange(n):
+    for i in range(lo, hi):
         acc = jac_from_affine(affine_load(points, i))
         for w in range(windows):
             jac_store(out, w * n + i, acc)
@@ -298,12 +300,7 @@ def build_table(points, c, windows, out):  # type: ignore[no-untyped-def]
                 acc = jac_double(acc)
 
 
-@njit(cache=True, parallel=True)
-def to_affine_chunks(jac, out, chunks):  # type: ignore[no-untyped-def]
-    """``to_affine`` on ``chunks`` slices in parallel (one inversion per slice)."""
-    n = jac.shape[0]
-    size = (n + chunks - 1) // chunks
-    for s in prange(chunks):
-        lo = min(n, s * size)
-        hi = min(n, lo + size)
-        to_affine(jac[lo:hi], out[lo:hi])
+@njit(cache=True, nogil=True)
+def to_affine_slice(lo, hi, jac, out):  # type: ignore[no-untyped-def]
+    """``to_affine`` on rows lo … hi − 1 (one inversion)."""
+    to_affine(jac[lo:hi], out[lo:hi])

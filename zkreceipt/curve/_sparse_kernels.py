@@ -8,7 +8,7 @@ which), so a small coefficient such as −1 costs one addition, not 254 doubling
 
 from __future__ import annotations
 
-from numba import njit, prange, uint64
+from numba import njit, uint64
 
 from ._coords import coord_zero
 from ._formulas import affine_load, affine_neg, jac_add, jac_infinity, jac_madd, jac_mul_words, jac_neg, jac_store
@@ -28,10 +28,10 @@ def _bit_length(k):  # type: ignore[no-untyped-def]
     return 0
 
 
-@njit(cache=True, parallel=True)
-def segment_scaled_sums(points, k, negate, starts, out):  # type: ignore[no-untyped-def]
-    """out[s] = Σ_{starts[s] ≤ i < starts[s+1]} ±[k[i]]points[i] (Jacobian), segments in parallel."""
-    for s in prange(starts.shape[0] - 1):
+@njit(cache=True, nogil=True)
+def segment_scaled_sums(lo, hi, points, k, negate, starts, out):  # type: ignore[no-untyped-def]
+    """out[s] = Σ_{starts[s] ≤ i < starts[s+1]} ±[k[i]]points[i] (Jacobian) for segments lo ≤ s < hi."""
+    for s in range(lo, hi):
         acc = jac_infinity(coord_zero(points))
         for i in range(starts[s], starts[s + 1]):
             p = affine_load(points, i)

@@ -21,6 +21,7 @@ from __future__ import annotations
 from numba import njit, uint64
 
 from ..field import _montgomery as mont
+from ..field._montgomery import device
 from ..field._wide import adc, sbb
 from . import _fq as fq
 from ._fq import FQ2_ONE, FQ2_ZERO, FQ_ZERO
@@ -105,27 +106,27 @@ def _fq_mul(a, b):  # type: ignore[no-untyped-def]
     return mont.mont_mul(a, b, fq.Q, fq.Q_NINV)
 
 
-@njit(cache=True)
+@device
 def fq2_add(a, b):  # type: ignore[no-untyped-def]
     return (_fq_add(a[0], b[0]), _fq_add(a[1], b[1]))
 
 
-@njit(cache=True)
+@device
 def fq2_sub(a, b):  # type: ignore[no-untyped-def]
     return (_fq_sub(a[0], b[0]), _fq_sub(a[1], b[1]))
 
 
-@njit(cache=True)
+@device
 def fq2_neg(a):  # type: ignore[no-untyped-def]
     return (_fq_sub(FQ_ZERO, a[0]), _fq_sub(FQ_ZERO, a[1]))
 
 
-@njit(cache=True)
+@device
 def fq2_double(a):  # type: ignore[no-untyped-def]
     return (_fq_add(a[0], a[0]), _fq_add(a[1], a[1]))
 
 
-@njit(cache=True)
+@device
 def fq2_mul(a, b):  # type: ignore[no-untyped-def]
     """Karatsuba, 3 Fq multiplications; the two sums enter unreduced."""
     v0 = _fq_mul(a[0], b[0])
@@ -134,7 +135,7 @@ def fq2_mul(a, b):  # type: ignore[no-untyped-def]
     return (_fq_sub(v0, v1), _fq_sub(_fq_sub(cross, v0), v1))
 
 
-@njit(cache=True)
+@device
 def fq2_square(a):  # type: ignore[no-untyped-def]
     """(a0 + a1)(a0 − a1) + 2·a0·a1·u, 2 Fq multiplications (a0 + a1 unreduced)."""
     c0 = _fq_mul(_fq_add_raw(a[0], a[1]), _fq_sub(a[0], a[1]))
@@ -142,7 +143,7 @@ def fq2_square(a):  # type: ignore[no-untyped-def]
     return (c0, _fq_add(c1, c1))
 
 
-@njit(cache=True)
+@device
 def fq2_mul_by_xi(a):  # type: ignore[no-untyped-def]
     """a·(9 + u) = (9a0 − a1) + (a0 + 9a1)·u."""
     n0 = _fq_add(a[0], a[0])
@@ -154,22 +155,22 @@ def fq2_mul_by_xi(a):  # type: ignore[no-untyped-def]
     return (_fq_sub(n0, a[1]), _fq_add(n1, a[0]))
 
 
-@njit(cache=True)
+@device
 def fq2_conj(a):  # type: ignore[no-untyped-def]
     return fq.fq2_conj(a)
 
 
-@njit(cache=True)
+@device
 def fq2_mul_fq(a, k):  # type: ignore[no-untyped-def]
     return fq.fq2_mul_fq(a, k)
 
 
-@njit(cache=True)
+@device
 def fq2_inv(a):  # type: ignore[no-untyped-def]
     return fq.fq2_inv(a)
 
 
-@njit(cache=True)
+@device
 def fq2_equal(a, b):  # type: ignore[no-untyped-def]
     return fq.fq2_equal(a, b)
 
@@ -177,34 +178,34 @@ def fq2_equal(a, b):  # type: ignore[no-untyped-def]
 # --- Fq6 -------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@device
 def fq6_add(a, b):  # type: ignore[no-untyped-def]
     return (fq2_add(a[0], b[0]), fq2_add(a[1], b[1]), fq2_add(a[2], b[2]))
 
 
-@njit(cache=True)
+@device
 def fq6_sub(a, b):  # type: ignore[no-untyped-def]
     return (fq2_sub(a[0], b[0]), fq2_sub(a[1], b[1]), fq2_sub(a[2], b[2]))
 
 
-@njit(cache=True)
+@device
 def fq6_neg(a):  # type: ignore[no-untyped-def]
     return (fq2_neg(a[0]), fq2_neg(a[1]), fq2_neg(a[2]))
 
 
-@njit(cache=True)
+@device
 def fq6_mul_by_v(a):  # type: ignore[no-untyped-def]
     """a·v = ξ·a2 + a0·v + a1·v² (v³ = ξ): the non-residue multiplication of Fq12."""
     return (fq2_mul_by_xi(a[2]), a[0], a[1])
 
 
-@njit(cache=True)
+@device
 def fq6_mul_fq2(a, k):  # type: ignore[no-untyped-def]
     """a·k for k in Fq2 (9m)."""
     return (fq2_mul(a[0], k), fq2_mul(a[1], k), fq2_mul(a[2], k))
 
 
-@njit(cache=True)
+@device
 def fq6_mul(a, b):  # type: ignore[no-untyped-def]
     """Karatsuba over v³ = ξ: 6 Fq2 multiplications.
 
@@ -221,7 +222,7 @@ def fq6_mul(a, b):  # type: ignore[no-untyped-def]
     return (fq2_add(v0, fq2_mul_by_xi(t0)), fq2_add(t1, fq2_mul_by_xi(v2)), fq2_add(t2, v1))
 
 
-@njit(cache=True)
+@device
 def fq6_square(a):  # type: ignore[no-untyped-def]
     """Chung–Hasan SQR2: 2 Fq2 multiplications and 3 Fq2 squarings.
 
@@ -237,7 +238,7 @@ def fq6_square(a):  # type: ignore[no-untyped-def]
     return (fq2_add(s0, fq2_mul_by_xi(s3)), fq2_add(s1, fq2_mul_by_xi(s4)), c2)
 
 
-@njit(cache=True)
+@device
 def fq6_inv(a):  # type: ignore[no-untyped-def]
     """a⁻¹ = (t0 + t1·v + t2·v²)/d with t0 = a0² − ξa1a2, t1 = ξa2² − a0a1,
     t2 = a1² − a0a2, d = a0t0 + ξ(a2t1 + a1t2); 0 maps to 0."""
@@ -249,7 +250,7 @@ def fq6_inv(a):  # type: ignore[no-untyped-def]
     return (fq2_mul(t0, d_inv), fq2_mul(t1, d_inv), fq2_mul(t2, d_inv))
 
 
-@njit(cache=True)
+@device
 def fq6_mul_by_01(a, b0, b1):  # type: ignore[no-untyped-def]
     """a·(b0 + b1·v): 5 Fq2 multiplications.
 
@@ -266,13 +267,13 @@ def fq6_mul_by_01(a, b0, b1):  # type: ignore[no-untyped-def]
 # --- Fq12 ------------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@device
 def fq12_conj(a):  # type: ignore[no-untyped-def]
     """c0 − c1·w = a^(q⁶); the inverse of an element of norm 1 (the cyclotomic subgroup)."""
     return (a[0], fq6_neg(a[1]))
 
 
-@njit(cache=True)
+@device
 def fq12_mul(a, b):  # type: ignore[no-untyped-def]
     """Karatsuba over w² = v: 3 Fq6 multiplications.
 
@@ -284,7 +285,7 @@ def fq12_mul(a, b):  # type: ignore[no-untyped-def]
     return (fq6_add(t0, fq6_mul_by_v(t1)), fq6_sub(cross, fq6_add(t0, t1)))
 
 
-@njit(cache=True)
+@device
 def fq12_square(a):  # type: ignore[no-untyped-def]
     """Complex squaring: 2 Fq6 multiplications.
 
@@ -296,7 +297,7 @@ def fq12_square(a):  # type: ignore[no-untyped-def]
     return (c0, fq6_add(t, t))
 
 
-@njit(cache=True)
+@device
 def fq12_inv(a):  # type: ignore[no-untyped-def]
     """a⁻¹ = (c0 − c1·w) / (c0² − v·c1²); 0 maps to 0."""
     norm = fq6_sub(fq6_square(a[0]), fq6_mul_by_v(fq6_square(a[1])))
@@ -304,7 +305,7 @@ def fq12_inv(a):  # type: ignore[no-untyped-def]
     return (fq6_mul(a[0], n_inv), fq6_neg(fq6_mul(a[1], n_inv)))
 
 
-@njit(cache=True)
+@device
 def fq12_mul_by_034(a, d0, d3, d4):  # type: ignore[no-untyped-def]
     """a·(d0 + d3·w + d4·w³) for d0, d3, d4 in Fq2 — a D-type twist line (13 Fq2 mul).
 
@@ -317,7 +318,7 @@ def fq12_mul_by_034(a, d0, d3, d4):  # type: ignore[no-untyped-def]
     return (fq6_add(x, fq6_mul_by_v(y)), fq6_sub(cross, fq6_add(x, y)))
 
 
-@njit(cache=True)
+@device
 def _fq4_square(a, b):  # type: ignore[no-untyped-def]
     """(a + b·s)² in Fq4 = Fq2[s]/(s² − ξ): (a² + ξb², 2ab), 2 Fq2 multiplications."""
     t = fq2_mul(a, b)
@@ -325,21 +326,21 @@ def _fq4_square(a, b):  # type: ignore[no-untyped-def]
     return fq2_sub(fq2_sub(s, t), fq2_mul_by_xi(t)), fq2_double(t)
 
 
-@njit(cache=True)
+@device
 def _three_minus_two(t, z):  # type: ignore[no-untyped-def]
     """3t − 2z."""
     d = fq2_sub(t, z)
     return fq2_add(fq2_double(d), t)
 
 
-@njit(cache=True)
+@device
 def _three_plus_two(t, z):  # type: ignore[no-untyped-def]
     """3t + 2z."""
     d = fq2_add(t, z)
     return fq2_add(fq2_double(d), t)
 
 
-@njit(cache=True)
+@device
 def fq12_cyclotomic_square(a):  # type: ignore[no-untyped-def]
     """a² for a in the cyclotomic subgroup (a^(q⁴ − q² + 1) = 1): Granger–Scott, 18m.
 
@@ -362,7 +363,7 @@ def fq12_cyclotomic_square(a):  # type: ignore[no-untyped-def]
     return ((n0, n4, n3), (n2, n1, n5))
 
 
-@njit(cache=True)
+@device
 def _frobenius(a, gammas, conjugate):  # type: ignore[no-untyped-def]
     """g_i·w^i ↦ φ(g_i)·γ_i·w^i over the 6 Fq2 coefficients g_i (i = 0..5)."""
     g0, g2, g4 = a[0]
@@ -379,25 +380,25 @@ def _frobenius(a, gammas, conjugate):  # type: ignore[no-untyped-def]
     return ((g0, g2, g4), (g1, g3, g5))
 
 
-@njit(cache=True)
+@device
 def fq12_frobenius(a):  # type: ignore[no-untyped-def]
     """a^q."""
     return _frobenius(a, FROB1, True)
 
 
-@njit(cache=True)
+@device
 def fq12_frobenius2(a):  # type: ignore[no-untyped-def]
     """a^(q²) (the γ's are in Fq, but an Fq2 multiply keeps one code path)."""
     return _frobenius(a, FROB2, False)
 
 
-@njit(cache=True)
+@device
 def fq12_frobenius3(a):  # type: ignore[no-untyped-def]
     """a^(q³)."""
     return _frobenius(a, FROB3, True)
 
 
-@njit(cache=True)
+@device
 def fq12_equal(a, b):  # type: ignore[no-untyped-def]
     for i in range(2):
         for j in range(3):
@@ -406,12 +407,12 @@ def fq12_equal(a, b):  # type: ignore[no-untyped-def]
     return True
 
 
-@njit(cache=True)
+@device
 def fq12_is_one(a):  # type: ignore[no-untyped-def]
     return fq12_equal(a, FQ12_ONE)
 
 
-@njit(cache=True)
+@device
 def fq12_pow(a, exponent_words):  # type: ignore[no-untyped-def]
     """a^e by left-to-right square-and-multiply; e as little-endian uint64 words."""
     result = FQ12_ONE
@@ -427,28 +428,28 @@ def fq12_pow(a, exponent_words):  # type: ignore[no-untyped-def]
 # --- array access: (n, 2, 3, 2, 4) uint64 ------------------------------------------------
 
 
-@njit(cache=True)
+@device
 def _load_fq(arr, n, i, j, k):  # type: ignore[no-untyped-def]
     return (arr[n, i, j, k, 0], arr[n, i, j, k, 1], arr[n, i, j, k, 2], arr[n, i, j, k, 3])
 
 
-@njit(cache=True)
+@device
 def _load_fq2(arr, n, i, j):  # type: ignore[no-untyped-def]
     return (_load_fq(arr, n, i, j, 0), _load_fq(arr, n, i, j, 1))
 
 
-@njit(cache=True)
+@device
 def _load_fq6(arr, n, i):  # type: ignore[no-untyped-def]
     return (_load_fq2(arr, n, i, 0), _load_fq2(arr, n, i, 1), _load_fq2(arr, n, i, 2))
 
 
-@njit(cache=True)
+@device
 def fq12_load(arr, n):  # type: ignore[no-untyped-def]
     """Row n of an (N, 2, 3, 2, 4) uint64 array as an Fq12 tuple."""
     return (_load_fq6(arr, n, 0), _load_fq6(arr, n, 1))
 
 
-@njit(cache=True)
+@device
 def fq12_store(arr, n, a):  # type: ignore[no-untyped-def]
     for i in range(2):
         for j in range(3):

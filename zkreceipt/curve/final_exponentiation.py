@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
+from ..field._montgomery import device
 from ._tower import (
     fq12_conj,
     fq12_cyclotomic_square,
@@ -48,7 +49,7 @@ from .pairing_plain import BN_X, wnaf_digits
 X_WINDOW_DIGITS = np.array(wnaf_digits(BN_X, 4)[::-1], dtype=np.int8)
 
 
-@njit(cache=True)
+@device
 def _odd_power(d, f1, f3, f5, f7):  # type: ignore[no-untyped-def]
     """f^d for an odd digit d, |d| ≤ 7, from f, f³, f⁵, f⁷ (f⁻¹ = conj(f) in the cyclotomic subgroup)."""
     m = abs(d)
@@ -56,7 +57,7 @@ def _odd_power(d, f1, f3, f5, f7):  # type: ignore[no-untyped-def]
     return fq12_conj(t) if d < 0 else t
 
 
-@njit(cache=True)
+@device
 def cyclotomic_exp_by_x(f):  # type: ignore[no-untyped-def]
     """f^x for f in the cyclotomic subgroup, by signed sliding windows of width 4."""
     f2 = fq12_cyclotomic_square(f)
@@ -72,14 +73,14 @@ def cyclotomic_exp_by_x(f):  # type: ignore[no-untyped-def]
     return r
 
 
-@njit(cache=True)
+@device
 def easy_part(f):  # type: ignore[no-untyped-def]
     """f^((q⁶ − 1)(q² + 1)); 0 maps to 0."""
     f = fq12_mul(fq12_conj(f), fq12_inv(f))
     return fq12_mul(fq12_frobenius2(f), f)
 
 
-@njit(cache=True)
+@device
 def hard_part(f):  # type: ignore[no-untyped-def]
     """f^((q⁴ − q² + 1)/r) for f in the cyclotomic subgroup."""
     fx = cyclotomic_exp_by_x(f)
@@ -103,7 +104,7 @@ def hard_part(f):  # type: ignore[no-untyped-def]
     return fq12_mul(t0, t1)
 
 
-@njit(cache=True)
+@device
 def final_exponentiation(f):  # type: ignore[no-untyped-def]
     """f^((q¹² − 1)/r) of an Fq12 tuple."""
     return hard_part(easy_part(f))

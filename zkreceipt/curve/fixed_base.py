@@ -26,10 +26,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-import numba
 import numpy as np
 
 from ..errors import CurveError, FormatError
+from ..field import parallel
+from ..field.parallel import parallel_for
 from ..fileio import write_file_atomically
 from . import _msm_kernels as mk
 from ._params import below_q
@@ -61,7 +62,7 @@ _BUCKET_COST = 2.5
 def default_window(n: int, point_bytes: int, max_bytes: int = DEFAULT_MAX_BYTES) -> int:
     """The window minimizing W·n·add + threads·2^(c−1)·bucket among those (c ≤ 20) whose
     table of W·n points fits in ``max_bytes``; CurveError if none fits."""
-    threads = numba.get_num_threads()
+    threads = parallel.threads()
     best, best_cost = 0, float("inf")
     for c in range(1, 21):
         if window_count(c) * n * point_bytes > max_bytes:
@@ -102,9 +103,9 @@ class FixedBaseTable(Generic[P]):
         c = check_window(window) if window is not None else default_window(n, point_bytes, max_bytes)
         windows = window_count(c)
         jac = np.empty(points.spec.jacobian_shape(windows * n), dtype=np.uint64)
-        mk.build_table(np.ascontiguousarray(points.xy), c, windows, jac)
+        parallel_for(mk.build_table, n, np.ascontiguousarray(points.xy), c, windows, jac)
         table = np.empty(points.spec.affine_shape(windows * n), dtype=np.uint64)
-        mk.to_affine_chunks(jac, table, max(1, numba.get_num_threads()))
+        parallel_for(mk.to_affine_slice, windows * n, jac, table)
         return cls(type(points), c, n, table, bases_digest(points))
 
     def subset(self, columns: np.ndarray) -> FixedBaseTable[P]:
@@ -139,7 +140,7 @@ class FixedBaseTable(Generic[P]):
         if n == 0:
             return self.group.infinity(count)
         total = self.windows * n
-        chunks = max(1, -(-numba.get_num_threads() // count))
+        chunks = max(1, -(-parallel.threads() // count))
         size = -(-total // chunks)
         starts = np.arange(chunks) * size
         partial = run_tasks(

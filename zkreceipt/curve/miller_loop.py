@@ -39,8 +39,9 @@ removed by the final exponentiation (compared after it).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
+from ..field._montgomery import device
 from ..field.bn254 import Q_MODULUS
 from ._fq import FQ2_ONE
 from ._tower import (
@@ -82,7 +83,7 @@ _FROB2_X, _FROB2_Y = (fq2_montgomery(c) for c in twist_frobenius_coefficients(2)
 # --- G2 steps (homogeneous projective R = (X, Y, Z), affine Q) ------------------------------
 
 
-@njit(cache=True)
+@device
 def doubling_step(r):  # type: ignore[no-untyped-def]
     """R ← 2R and the tangent line at R: 3 Fq2 mul + 6 squarings.
 
@@ -103,7 +104,7 @@ def doubling_step(r):  # type: ignore[no-untyped-def]
     return r2, (fq2_neg(h), fq2_add(fq2_double(j), j), fq2_sub(e, b))
 
 
-@njit(cache=True)
+@device
 def addition_step(r, qx, qy):  # type: ignore[no-untyped-def]
     """R ← R + Q (Q affine) and the chord line through R and Q: 11 Fq2 mul + 2 squarings.
 
@@ -124,7 +125,7 @@ def addition_step(r, qx, qy):  # type: ignore[no-untyped-def]
     return r2, (lam, fq2_neg(theta), j)
 
 
-@njit(cache=True)
+@device
 def frobenius_points(qx, qy):  # type: ignore[no-untyped-def]
     """π(Q) and −π²(Q) on the twist: (φ(x)·ξ^((q^k−1)/3), ±φ(y)·ξ^((q^k−1)/2)), φ = conj for k = 1."""
     q1 = (fq2_mul(fq2_conj(qx), _FROB1_X), fq2_mul(fq2_conj(qy), _FROB1_Y))
@@ -132,7 +133,7 @@ def frobenius_points(qx, qy):  # type: ignore[no-untyped-def]
     return q1, q2
 
 
-@njit(cache=True)
+@device
 def ell(f, line, px, py):  # type: ignore[no-untyped-def]
     """f · (c0·p_y + c1·p_x·w + c2·w³)."""
     return fq12_mul_by_034(f, fq2_mul_fq(line[0], py), fq2_mul_fq(line[1], px), line[2])
@@ -141,7 +142,7 @@ def ell(f, line, px, py):  # type: ignore[no-untyped-def]
 # --- array access ------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@device
 def _g1_load(g1, i):  # type: ignore[no-untyped-def]
     return (
         (g1[i, 0, 0], g1[i, 0, 1], g1[i, 0, 2], g1[i, 0, 3]),
@@ -149,7 +150,7 @@ def _g1_load(g1, i):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True)
+@device
 def _fq2_at(a, i, j):  # type: ignore[no-untyped-def]
     """The Fq2 element a[i, j] of an array whose last two axes are (2, 4)."""
     return (
@@ -158,20 +159,20 @@ def _fq2_at(a, i, j):  # type: ignore[no-untyped-def]
     )
 
 
-@njit(cache=True)
+@device
 def _fq2_put(a, i, j, v):  # type: ignore[no-untyped-def]
     for c in range(2):
         for w in range(4):
             a[i, j, c, w] = v[c][w]
 
 
-@njit(cache=True)
+@device
 def _table_line(table, row, k):  # type: ignore[no-untyped-def]
     t = table[row]
     return (_fq2_at(t, k, 0), _fq2_at(t, k, 1), _fq2_at(t, k, 2))
 
 
-@njit(cache=True)
+@device
 def _table_put(table, row, k, line):  # type: ignore[no-untyped-def]
     t = table[row]
     for m in range(3):
@@ -181,7 +182,7 @@ def _table_put(table, row, k, line):  # type: ignore[no-untyped-def]
 # --- kernels -----------------------------------------------------------------------------
 
 
-@njit(cache=True)
+@device
 def g2_lines(g2, i, table, row):  # type: ignore[no-untyped-def]
     """Write the LINE_COUNT line coefficients of Q = g2[i] into table[row]."""
     qx = _fq2_at(g2, i, 0)
@@ -204,14 +205,14 @@ def g2_lines(g2, i, table, row):  # type: ignore[no-untyped-def]
     _table_put(table, row, k + 1, line)
 
 
-@njit(parallel=True, cache=True)
-def prepare_kernel(g2, ids, table):  # type: ignore[no-untyped-def]
-    """table[i] ← the lines of g2[ids[i]] for every i (points must not be at infinity)."""
-    for i in prange(ids.shape[0]):
+@njit(cache=True, nogil=True)
+def prepare_kernel(lo, hi, g2, ids, table):  # type: ignore[no-untyped-def]
+    """table[i] ← the lines of g2[ids[i]] for lo ≤ i < hi (points must not be at infinity)."""
+    for i in range(lo, hi):
         g2_lines(g2, ids[i], table, i)
 
 
-@njit(cache=True)
+@device
 def accumulate(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # type: ignore[no-untyped-def]
     """Π over the selected pairs of their Miller functions, with one shared accumulator.
 
@@ -271,30 +272,24 @@ def accumulate(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # type: ignor
     return f
 
 
-@njit(cache=True)
-def miller_loop_kernel(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table):  # type: ignore[no-untyped-def]
-    """:func:`accumulate` on one thread, as a ``(2, 3, 2, 4)`` array."""
-    out = np.empty((1, 2, 3, 2, 4), dtype=np.uint64)
-    fq12_store(out, 0, accumulate(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table))
-    return out[0]
-
-
-@njit(parallel=True, cache=True)
-def multi_miller_kernel(g1, g2, raw_ids, pg1, prep_rows, prep_ids, table, chunks):  # type: ignore[no-untyped-def]
-    """The Miller loop of all selected pairs, split into ``chunks`` parallel partial loops.
-
-    Each chunk runs :func:`accumulate` over its share of the raw and prepared pairs;
-    the partial accumulators are multiplied at the end. Returns a ``(2, 3, 2, 4)`` array.
-    """
+@njit(cache=True, nogil=True)
+def partial_miller_kernel(lo, hi, g1, g2, raw_ids, pg1, prep_rows, prep_ids, table, chunks, partial):  # type: ignore[no-untyped-def]
+    """partial[c] ← :func:`accumulate` over chunk c's share of the raw and prepared pairs,
+    for lo ≤ c < hi: ``chunks`` partial loops whose product is the whole Miller loop (with
+    one chunk, partial[0] is the loop itself: one kernel serves both, compiled once)."""
     n = raw_ids.shape[0]
     m = prep_ids.shape[0]
-    partial = np.empty((chunks, 2, 3, 2, 4), dtype=np.uint64)
-    for c in prange(chunks):
+    for c in range(lo, hi):
         raw = raw_ids[c * n // chunks : (c + 1) * n // chunks]
         prep = prep_ids[c * m // chunks : (c + 1) * m // chunks]
         fq12_store(partial, c, accumulate(g1, g2, raw, pg1, prep_rows, prep, table))
+
+
+@njit(cache=True)
+def product_kernel(partial):  # type: ignore[no-untyped-def]
+    """The product of the (k, 2, 3, 2, 4) Fq12 array's elements, as a ``(2, 3, 2, 4)`` array."""
     f = fq12_load(partial, 0)
-    for c in range(1, chunks):
+    for c in range(1, partial.shape[0]):
         f = fq12_mul(f, fq12_load(partial, c))
     out = np.empty((1, 2, 3, 2, 4), dtype=np.uint64)
     fq12_store(out, 0, f)

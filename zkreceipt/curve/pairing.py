@@ -19,8 +19,8 @@ wherever a pair is given as ``(g1, g2)``.
 
 Batch verification with one final exponentiation uses the primitives:
 ``final_exponentiation(multi_miller_loop(g1, g2, prepared=[(g1_fixed, prep)]))``.
-:func:`pairing_checks` runs many independent checks in parallel (numba ``prange``
-over checks); :func:`multi_miller_loop` splits its pairs over the cores.
+:func:`pairing_checks` runs many independent checks in parallel (``field.parallel``,
+one check per piece); :func:`multi_miller_loop` splits its pairs over the cores.
 """
 
 from __future__ import annotations
@@ -29,13 +29,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ..errors import CurveError
-from ..field import Fq
+from ..field import Fq, parallel
 from ..field import _montgomery as mont
+from ..field._montgomery import device
+from ..field.parallel import parallel_for
 from . import _tower as tower
 from . import pairing_plain as plain
 from ._tower import fq12_is_one
@@ -44,9 +45,9 @@ from .final_exponentiation import final_exponentiation_kernel
 from .miller_loop import (
     LINE_COUNT,
     accumulate,
-    miller_loop_kernel,
-    multi_miller_kernel,
+    partial_miller_kernel,
     prepare_kernel,
+    product_kernel,
 )
 
 #: snarkjs (and arkworks, gnark) compute a fixed power of the pairing, e^SNARKJS_EXPONENT,
@@ -232,7 +233,7 @@ def prepare_g2(points: G2Like) -> PreparedG2:
     lines = np.zeros((g2.shape[0], LINE_COUNT, 3, 2, 4), dtype=np.uint64)
     if ids.size:
         table = np.empty((ids.size, LINE_COUNT, 3, 2, 4), dtype=np.uint64)
-        prepare_kernel(g2, ids, table)
+        parallel_for(prepare_kernel, ids.size, g2, ids, table)
         lines[ids] = table
     return PreparedG2(lines, ~finite)
 
@@ -324,17 +325,19 @@ def multi_miller_loop(
     (g1[i], g2[i]) and of the ``prepared`` pairs, before the final exponentiation.
 
     One accumulator (one squaring per step) serves all pairs. From 2·PARALLEL_MIN_PAIRS
-    pairs on, the pairs are split over numba's threads, each running a multi-Miller loop
+    pairs on, the pairs are split over the threads (``field.parallel``), each running a multi-Miller loop
     with its own accumulator, and the partial products are multiplied at the end.
     """
     p = _pack([[(g1, g2), *prepared]])
     total = p.raw_ids.size + p.prep_ids.size
-    chunks = min(numba.get_num_threads(), total // PARALLEL_MIN_PAIRS)
+    chunks = min(parallel.threads(), total // PARALLEL_MIN_PAIRS)
+    partial = np.empty((max(chunks, 1), 2, 3, 2, 4), dtype=np.uint64)
+    args = (p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table, partial.shape[0], partial)
     if chunks < 2:
-        return Fq12Element(miller_loop_kernel(p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table))
-    return Fq12Element(
-        multi_miller_kernel(p.g1, p.g2, p.raw_ids, p.pg1, p.prep_rows, p.prep_ids, p.table, chunks)
-    )
+        partial_miller_kernel(0, 1, *args)
+        return Fq12Element(partial[0])
+    parallel_for(partial_miller_kernel, chunks, *args)
+    return Fq12Element(product_kernel(partial))
 
 
 def final_exponentiation(f: Fq12Element) -> Fq12Element:
@@ -370,7 +373,7 @@ def pairing_check(g1: G1Like, g2: G2Like, prepared: Sequence[tuple[G1Like, Prepa
     return bool(final_exponentiation(multi_miller_loop(g1, g2, prepared)).is_one())
 
 
-@njit(cache=True)
+@device
 def _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table):  # type: ignore[no-untyped-def]
     """Is the product of check c's pairings 1? (One multi-Miller loop, one final exponentiation.)"""
     raw = raw_ids[raw_offsets[c] : raw_offsets[c + 1]]
@@ -378,24 +381,11 @@ def _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offse
     return fq12_is_one(_fe_tuple(accumulate(g1, g2, raw, pg1, prep_rows, prep, table)))
 
 
-@njit(parallel=True, cache=True)
-def _checks_kernel(g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table):  # type: ignore[no-untyped-def]
-    """out[c] = :func:`_check` (c), in parallel over checks."""
-    k = raw_offsets.shape[0] - 1
-    out = np.empty(k, dtype=np.bool_)
-    for c in prange(k):
+@njit(cache=True, nogil=True)
+def _checks_kernel(lo, hi, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table, out):  # type: ignore[no-untyped-def]
+    """out[c] = :func:`_check` (c) for lo ≤ c < hi."""
+    for c in range(lo, hi):
         out[c] = _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table)
-    return out
-
-
-@njit(cache=True)
-def _checks_serial(g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table):  # type: ignore[no-untyped-def]
-    """:func:`_checks_kernel` on one thread."""
-    k = raw_offsets.shape[0] - 1
-    out = np.empty(k, dtype=np.bool_)
-    for c in range(k):
-        out[c] = _check(c, g1, g2, raw_ids, raw_offsets, pg1, prep_rows, prep_ids, prep_offsets, table)
-    return out
 
 
 def pairing_checks(checks: Sequence[Sequence[Pair]]) -> np.ndarray:
@@ -404,10 +394,9 @@ def pairing_checks(checks: Sequence[Sequence[Pair]]) -> np.ndarray:
     ``g2`` may be a :class:`PreparedG2`. An empty check is true (the empty product).
     """
     p = _pack(checks)
-    args = (p.g1, p.g2, p.raw_ids, p.raw_offsets, p.pg1, p.prep_rows, p.prep_ids, p.prep_offsets, p.table)
-    if len(checks) < 2 or numba.get_num_threads() < 2:
-        return _checks_serial(*args)
-    # Hand out checks one at a time: on a shared machine a statically split range waits
-    # for whichever thread the OS delays.
-    with numba.parallel_chunksize(1):
-        return _checks_kernel(*args)
+    out = np.empty(len(checks), dtype=np.bool_)
+    args = (p.g1, p.g2, p.raw_ids, p.raw_offsets, p.pg1, p.prep_rows, p.prep_ids, p.prep_offsets, p.table, out)
+    # One check per piece: on a shared machine a statically split range waits for
+    # whichever thread the OS delays.
+    parallel_for(_checks_kernel, len(checks), *args, pieces=len(checks))
+    return out

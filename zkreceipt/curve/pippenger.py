@@ -24,10 +24,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-import numba
 import numpy as np
 
 from ..errors import CurveError
+from ..field import parallel
+from ..field.parallel import parallel_for
 from . import _group_kernels as gk
 from . import _msm_kernels as mk
 from .points import SCALAR_BITS, PointVector, Scalars, scalar_words
@@ -61,7 +62,7 @@ def check_window(c: int) -> int:
 def default_window(n: int) -> int:
     """The window c minimizing ⌈W(c)/threads⌉·(n·add + 2^(c−1)·bucket) for n points
     (windows run in parallel, so a window count the threads divide evenly pays)."""
-    threads = numba.get_num_threads()
+    threads = parallel.threads()
     best, best_cost = 1, float("inf")
     for c in range(MIN_WINDOW, 21):
         rounds = -(-window_count(c) // threads)
@@ -100,7 +101,9 @@ def run_tasks(
     """Jacobian (T·groups, 3, …) sums of T tasks (see ``_msm_kernels.run_tasks``), run in parallel."""
     tasks = row_start.shape[0]
     partial = np.empty((tasks, *cls.spec.jacobian_shape(groups)), dtype=np.uint64)
-    mk.run_tasks(
+    parallel_for(
+        mk.run_tasks,
+        tasks,
         points,
         fixed,
         np.ascontiguousarray(k),
@@ -111,6 +114,7 @@ def run_tasks(
         scalar_base.astype(np.int64),
         window_base.astype(np.int64),
         partial,
+        pieces=tasks,
     )
     return partial.reshape(cls.spec.jacobian_shape(tasks * groups))
 
@@ -138,7 +142,7 @@ def msm_many(points: P, scalars_list: Sequence[Scalars], window: int | None = No
         return type(points).infinity(count)
     c = check_window(window) if window is not None else default_window(n)
     windows = window_count(c)
-    per_msm = max(-(-numba.get_num_threads() // count), -(-windows * n // MAX_TASK_ENTRIES))
+    per_msm = max(-(-parallel.threads() // count), -(-windows * n // MAX_TASK_ENTRIES))
     per_msm = min(per_msm, windows)
     groups = -(-windows // per_msm)  # windows per task (the last task's extra windows are zero)
     tasks = count * per_msm

@@ -202,7 +202,8 @@ class PointVector:
         return self.is_on_curve()
 
     def validate(self, what: str = "", *, subgroup: bool = True) -> None:
-        """Raise :class:`CurveError` naming the first point off the curve or (``subgroup``) outside the subgroup."""
+        """Raise :class:`CurveError` naming the first point off the curve or outside the subgroup
+        (``subgroup=False``: the curve equation only, for points already found in the subgroup)."""
         label = f"{what}: " if what else ""
         on = self.is_on_curve()
         if not on.all():

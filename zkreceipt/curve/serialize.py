@@ -29,6 +29,7 @@ import numpy as np
 
 from ..errors import CurveError
 from . import _group_kernels as gk
+from . import subgroup_cache
 from ._params import (
     below_q,
     ints_to_words,
@@ -83,11 +84,21 @@ def _flat_montgomery(points: PointVector) -> np.ndarray:
 
 
 def from_montgomery_bytes(cls: type[P], data: bytes) -> P:
+    """Validated points; the subgroup test of a long vector is skipped if these exact bytes
+    passed it before on this machine (``subgroup_cache``)."""
     k = cls.spec.fq_per_point
     n = _check_length(cls, data, 32 * k, "LEM bytes")
     words = np.frombuffer(bytes(data), dtype="<u8").reshape(n, k, 4).astype(np.uint64)
     _check_below_q(cls, words, cls.spec.coord_names)
-    return _validated(cls, words)
+    if n < subgroup_cache.MIN_POINTS:
+        return _validated(cls, words)
+    record = subgroup_cache.digest(cls.spec.name, data)
+    points = cls(words.reshape(cls.spec.affine_shape(n)))
+    checked_before = subgroup_cache.is_recorded(record)
+    points.validate(subgroup=not checked_before)
+    if not checked_before:
+        subgroup_cache.record(record)
+    return points
 
 
 def to_montgomery_bytes(points: PointVector) -> bytes:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import CurveError
 from ..field import FieldVector, Fr
+from ..field.parallel import parallel_for
 from . import plain
 from ._sparse_kernels import segment_scaled_sums
 from .g1 import G1Points
@@ -65,7 +66,9 @@ def sparse_sums(points: P, scalars: FieldVector, segments: np.ndarray, n_segment
     reduced = np.where(negate[:, None], (-scalars).to_standard_words(), words)
     cls = type(points)
     out = np.empty(cls.spec.jacobian_shape(n_segments), dtype=np.uint64)
-    segment_scaled_sums(
+    parallel_for(
+        segment_scaled_sums,
+        n_segments,
         np.ascontiguousarray(points.xy[order]),
         np.ascontiguousarray(reduced[order]),
         negate[order],

@@ -6,6 +6,7 @@ vector, ``v.to_ints()`` returns Python ints.
 
 from __future__ import annotations
 
+from . import _numba_start  # noqa: F401  (first: numba starts without optional imports)
 from .bn254 import FR_GENERATOR, Q_MODULUS, R_MODULUS
 from .prime_field import FieldVector, PrimeField
 

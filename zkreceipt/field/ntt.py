@@ -4,7 +4,8 @@
 ω = 5^((r−1)/n) the primitive n-th root of unity ark-bn254 and snarkjs use;
 ``intt`` interpolates back. The coset forms evaluate at shift·ω^i. Each kernel
 works in place on an ``(n, 4) uint64`` Montgomery array; twiddle tables are
-cached per size. The plain twin is ``zkreceipt.field.plain.naive_dft``.
+cached per size; transforms from 2^13 points on use all cores (:func:`ntt_in_place`). The
+plain twin is ``zkreceipt.field.plain.naive_dft``.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from numba import njit
 
 from ..errors import FieldError
 from . import _montgomery as mont
+from . import parallel
 from .bn254 import FR_GENERATOR
+from .parallel import parallel_for
 from .prime_field import FieldVector, PrimeField
 
 
@@ -34,6 +37,15 @@ def _bit_reverse(a, log_n):  # type: ignore[no-untyped-def]
                 a[i, w], a[j, w] = a[j, w], a[i, w]
 
 
+@njit(inline="always", cache=True)
+def _butterfly(a, top, half, w, pt, ninv):  # type: ignore[no-untyped-def]
+    """(a[top], a[top + half]) ← (u + w·v, u − w·v) with u, v their old values."""
+    u = mont.load(a, top)
+    t = mont.mont_mul(w, mont.load(a, top + half), pt, ninv)
+    mont.store(a, top, mont.add_mod(u, t, pt))
+    mont.store(a, top + half, mont.sub_mod(u, t, pt))
+
+
 @njit(cache=True)
 def _ntt_in_place(a, twiddles, log_n, p, ninv):  # type: ignore[no-untyped-def]
     """Cooley–Tukey DIT on a bit-reversed input; twiddles[j] = ω^j for j < n/2."""
@@ -45,12 +57,57 @@ def _ntt_in_place(a, twiddles, log_n, p, ninv):  # type: ignore[no-untyped-def]
         stride = n // (2 * half)
         for start in range(0, n, 2 * half):
             for j in range(half):
-                w = mont.load(twiddles, j * stride)
-                u = mont.load(a, start + j)
-                t = mont.mont_mul(w, mont.load(a, start + j + half), pt, ninv)
-                mont.store(a, start + j, mont.add_mod(u, t, pt))
-                mont.store(a, start + j + half, mont.sub_mod(u, t, pt))
+                _butterfly(a, start + j, half, mont.load(twiddles, j * stride), pt, ninv)
         half *= 2
+
+
+@njit(cache=True, nogil=True)
+def _ntt_blocks(lo, hi, a, twiddles, block_log, p, ninv):  # type: ignore[no-untyped-def]
+    """The first ``block_log`` DIT stages on blocks lo … hi − 1 of 2^block_log rows (input bit-reversed):
+    the stages below the block size never mix blocks, so blocks run on different cores."""
+    pt = (p[0], p[1], p[2], p[3])
+    n = a.shape[0]
+    size = 1 << block_log
+    for block in range(lo, hi):
+        base = block * size
+        half = 1
+        while half < size:
+            stride = n // (2 * half)
+            for start in range(base, base + size, 2 * half):
+                for j in range(half):
+                    _butterfly(a, start + j, half, mont.load(twiddles, j * stride), pt, ninv)
+            half *= 2
+
+
+@njit(cache=True, nogil=True)
+def _ntt_stage(lo, hi, a, twiddles, half, p, ninv):  # type: ignore[no-untyped-def]
+    """Butterflies lo … hi − 1 (of n/2) of the DIT stage that joins runs of ``half`` rows."""
+    pt = (p[0], p[1], p[2], p[3])
+    stride = a.shape[0] // (2 * half)
+    mask = half - 1  # half is a power of two
+    for k in range(lo, hi):
+        j = k & mask
+        _butterfly(a, ((k - j) << 1) + j, half, mont.load(twiddles, j * stride), pt, ninv)
+
+
+#: Fewest rows a core transforms on its own: transforms of twice this size or more use two
+#: cores (four from four times, …); smaller ones stay on one (a stage is then too short).
+PARALLEL_MIN_SIZE = 1 << 13
+
+
+def ntt_in_place(a: np.ndarray, twiddles: np.ndarray, log_n: int, p: np.ndarray, ninv: np.uint64) -> None:
+    """The transform of ``_ntt_in_place`` on all cores for large sizes: with 2^s threads, the
+    first log n − s stages run on 2^s independent blocks, and each of the last s stages is
+    split by butterflies (a bit reversal first, on one core)."""
+    n = a.shape[0]
+    spread = min(parallel.threads(), n // PARALLEL_MIN_SIZE).bit_length() - 1
+    if n < PARALLEL_MIN_SIZE or spread < 1:
+        _ntt_in_place(a, twiddles, log_n, p, ninv)
+        return
+    _bit_reverse(a, log_n)
+    parallel_for(_ntt_blocks, 1 << spread, a, twiddles, log_n - spread, p, ninv)
+    for stage in range(log_n - spread, log_n):
+        parallel_for(_ntt_stage, n // 2, a, twiddles, 1 << stage, p, ninv)
 
 
 @njit(cache=True)
@@ -113,7 +170,7 @@ def _transform(v: FieldVector, inverse: bool) -> FieldVector:
     n = len(v)
     log_n = _log2_size(n)
     a = np.array(v.limbs, dtype=np.uint64, order="C")
-    _ntt_in_place(a, _twiddles(n, inverse), log_n, fr.modulus_words, fr.ninv)
+    ntt_in_place(a, _twiddles(n, inverse), log_n, fr.modulus_words, fr.ninv)
     out = FieldVector(fr, a)
     if inverse and n > 1:
         out = out * pow(n, -1, fr.modulus)

@@ -8,9 +8,19 @@ from __future__ import annotations
 
 from .data_structures import Proof, ProvingKey, VerifyingKey
 from .generator import setup_development
-from .batch_verifier import BatchVerification, verify_batch
 from .prover import prove, prove_batch, prove_with_randomness
-from .verifier import verify
+
+_VERIFIER_NAMES = {"BatchVerification": "batch_verifier", "verify_batch": "batch_verifier", "verify": "verifier"}
+
+
+def __getattr__(name: str) -> object:
+    """The verifiers, imported on first use (they load the pairing, which a prover does not need)."""
+    if name in _VERIFIER_NAMES:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_VERIFIER_NAMES[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Proof",

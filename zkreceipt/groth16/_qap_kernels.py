@@ -1,4 +1,4 @@
-"""Compiled QAP quotient for many witnesses at once, one witness per core at a time.
+"""Compiled QAP quotient for many witnesses at once (callers spread the witnesses over the cores).
 
 Shapes: witnesses ``(K, n_wires, 4)``, results ``(K, n, 4)``, sparse matrix entries as in
 ``r1cs.SparseMatrix`` (rows, cols int64; coefficients ``(nnz, 4)``); all field values
@@ -8,7 +8,7 @@ Montgomery-form Fr limbs. The plain twin is ``r1cs_to_qap.quotient_evaluations``
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from ..field import _montgomery as mont
 from ..field.ntt import _ntt_in_place
@@ -28,12 +28,12 @@ def _to_odd_coset(v, inverse_twiddles, scale, twiddles, log_n, p, ninv):  # type
     _ntt_in_place(v, twiddles, log_n, p, ninv)
 
 
-@njit(cache=True, parallel=True)
-def quotients(a_rows, a_cols, a_coeffs, b_rows, b_cols, b_coeffs, w, inverse_twiddles, scale, twiddles, log_n, p, ninv, out):  # type: ignore[no-untyped-def]
-    """out[k] = A·B − C at the odd 2n-th roots for witness w[k], C·w taken as (A·w)∘(B·w)."""
+@njit(cache=True, nogil=True)
+def quotients(lo, hi, a_rows, a_cols, a_coeffs, b_rows, b_cols, b_coeffs, w, inverse_twiddles, scale, twiddles, log_n, p, ninv, out):  # type: ignore[no-untyped-def]
+    """out[k] = A·B − C at the odd 2n-th roots for witness w[k], C·w taken as (A·w)∘(B·w), lo ≤ k < hi."""
     pt = (p[0], p[1], p[2], p[3])
     n = out.shape[1]
-    for k in prange(w.shape[0]):
+    for k in range(lo, hi):
         aw = np.zeros((n, 4), dtype=np.uint64)
         bw = np.zeros((n, 4), dtype=np.uint64)
         cw = np.empty((n, 4), dtype=np.uint64)

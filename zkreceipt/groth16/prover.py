@@ -54,15 +54,19 @@ class WitnessSums:
     l: G1Points
 
 
-def witness_sums(pk: ProvingKey, bases: ProverBases, witnesses: Sequence[FieldVector]) -> WitnessSums:
+def witness_sums(
+    pk: ProvingKey, bases: ProverBases, witnesses: Sequence[FieldVector], shared_wires: bool = True
+) -> WitnessSums:
     """The four witness MSMs of every witness, group by group (``similar_groups``): each
-    group's shared wires are summed once. Equal to the per-witness MSMs over all wires."""
-    groups = similar_groups(witnesses) if len(witnesses) > 1 else [np.arange(len(witnesses))]
+    group's shared wires are summed once (``shared_wires=False``: one group, every wire
+    summed per witness). Equal to the per-witness MSMs over all wires."""
+    sharing = shared_wires and len(witnesses) > 1
+    groups = similar_groups(witnesses) if sharing else [np.arange(len(witnesses))]
     first_private = pk.n_public + 1
     parts = []
     for members in groups:
         group = [witnesses[int(i)] for i in members]
-        shared = shared_columns(group)
+        shared = shared_columns(group) if sharing else np.zeros(pk.n_wires, dtype=bool)
         private = [w[first_private:] for w in group]
         parts.append(
             WitnessSums(
@@ -87,11 +91,12 @@ def _prove_chunk(
     r: FieldVector,
     s: FieldVector,
     bases: ProverBases | None = None,
+    shared_wires: bool = True,
 ) -> list[Proof]:
     """Proofs for witnesses (already checked) with blinding vectors r, s of the same length."""
     bases = bases or ProverBases.plain(pk)
     h = quotient_evaluations_many(pk.qap, witnesses)
-    sums = witness_sums(pk, bases, witnesses)
+    sums = witness_sums(pk, bases, witnesses, shared_wires)
     delta = pk.delta_g1
     a = sums.a + pk.vk.alpha_g1 + delta * r
     b = sums.b_g2 + pk.vk.beta_g2 + pk.vk.delta_g2 * s
@@ -128,12 +133,15 @@ def prove_batch(
     chunk_size: int | None = None,
     progress: Callable[[int], None] | None = None,
     tables: bool | None = None,
+    shared_wires: bool = True,
 ) -> list[Proof]:
     """One proof per witness, each with its own fresh r, s; MSMs shared across a chunk.
 
     ``progress(n)`` is called after each chunk with the number of proofs it finished.
     ``tables``: use the key's fixed-base tables (default: when there are at least
     ``TABLE_MIN_PROOFS`` witnesses, or the key's tables already exist).
+    ``shared_wires=False`` sums every wire of every witness (no wire is summed once for a
+    group): for measuring what the batch costs without the data's shared wires.
     Every proof is exactly what :func:`prove` would produce with the same r, s.
     """
     for index, witness in enumerate(witnesses):
@@ -147,7 +155,7 @@ def prove_batch(
     proofs: list[Proof] = []
     for start in range(0, len(witnesses), size):
         chunk = witnesses[start : start + size]
-        proofs.extend(_prove_chunk(pk, chunk, Fr.random(len(chunk)), Fr.random(len(chunk)), bases))
+        proofs.extend(_prove_chunk(pk, chunk, Fr.random(len(chunk)), Fr.random(len(chunk)), bases, shared_wires))
         if progress is not None:
             progress(len(chunk))
     return proofs

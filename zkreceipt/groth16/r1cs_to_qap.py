@@ -20,8 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import CircuitError
-from ..field import FieldVector, Fr, intt, ntt, root_of_unity
-from ..field.ntt import _twiddles, powers
+from ..field import FieldVector, Fr, intt, ntt, parallel, root_of_unity
+from ..field.ntt import PARALLEL_MIN_SIZE, _twiddles, ntt_in_place, powers
+from ..field.parallel import parallel_for
 from ..r1cs import R1CS, SparseMatrix
 from . import _qap_kernels
 
@@ -109,10 +110,14 @@ def quotient_evaluations_many(qap: QapMatrices, witnesses: Sequence[FieldVector]
     for index, w in enumerate(witnesses):
         if w.field is not Fr or len(w) != qap.n_wires:
             raise CircuitError(f"witness {index}: expected {qap.n_wires} Fr values, got {len(w)} over {w.field.name}")
-    stacked = np.stack([w.limbs for w in witnesses])
     scale = powers(pow(n, -1, Fr.modulus), odd_coset_shift(n), n).limbs
+    if len(witnesses) == 1 and n >= 2 * PARALLEL_MIN_SIZE and parallel.threads() > 1:
+        return [_quotient_on_all_cores(qap, witnesses[0], scale)]
+    stacked = np.stack([w.limbs for w in witnesses])
     out = np.empty((len(witnesses), n, 4), dtype=np.uint64)
-    _qap_kernels.quotients(
+    parallel_for(
+        _qap_kernels.quotients,
+        len(witnesses),
         qap.a.rows,
         qap.a.cols,
         qap.a.coeffs.limbs,
@@ -129,6 +134,21 @@ def quotient_evaluations_many(qap: QapMatrices, witnesses: Sequence[FieldVector]
         out,
     )
     return [FieldVector(Fr, out[k]) for k in range(len(witnesses))]
+
+
+def _quotient_on_all_cores(qap: QapMatrices, witness: FieldVector, scale: np.ndarray) -> FieldVector:
+    """One witness's quotient (as ``_qap_kernels.quotients``) with every transform spread over the cores."""
+    n = qap.domain_size
+    log_n = n.bit_length() - 1
+    aw, bw = constraint_evaluations(qap, witness)
+    odd = []
+    for evals in (aw, bw, aw * bw):
+        v = np.array(evals.limbs, dtype=np.uint64, order="C")
+        ntt_in_place(v, _twiddles(n, True), log_n, Fr.modulus_words, Fr.ninv)
+        v = (FieldVector(Fr, v) * FieldVector(Fr, scale)).limbs
+        ntt_in_place(v, _twiddles(n, False), log_n, Fr.modulus_words, Fr.ninv)
+        odd.append(FieldVector(Fr, v))
+    return odd[0] * odd[1] - odd[2]
 
 
 def lagrange_at(domain_size: int, tau: int) -> FieldVector:

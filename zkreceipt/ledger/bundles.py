@@ -44,7 +44,7 @@ from ..circuits.receipt_policy import POLICY_INPUT_NAMES, ReceiptDisclosure, Rec
 from ..errors import ProofError, SignatureError, ZkReceiptError
 from ..groth16 import Proof, ProvingKey, VerifyingKey, prove, prove_batch, verify
 from ..groth16.batch_verifier import verify_batch
-from ..groth16.prover import default_chunk_size
+from ..groth16.prover import TABLE_MIN_PROOFS, default_chunk_size
 from ..receipts import RateTable, Receipt, new_salt, receipt_field_elements, text_to_field, verify_receipt
 from ..receipts.ed25519_signing import TrustedKeys
 from .attestation import SignerCheck, attest, check_attestation
@@ -238,7 +238,9 @@ def prove_receipts(
         statements.append(_statement_for_key(receipt, proving_key, item_policy, rates, salt))
     vk_id = verification_key_id(proving_key.vk, receipt_identity(policies[0].disclosure)) if policies else ""
     if client is None:
-        chunks = _proofs_here(proving_key, statements, chunk_size or default_chunk_size(proving_key))
+        # The key's fixed-base tables pay off over the whole batch, not per chunk.
+        tables = True if len(receipts) >= TABLE_MIN_PROOFS else None
+        chunks = _proofs_here(proving_key, statements, chunk_size or default_chunk_size(proving_key), tables)
     else:
         from ..cluster import prove_statements_on  # Dask is imported only for a cluster batch
 
@@ -262,11 +264,14 @@ def prove_receipts(
     return proven
 
 
-def _proofs_here(pk: ProvingKey, statements: Sequence[Statement], size: int) -> Iterator[list[tuple[int, Proof]]]:
-    """[(index, proof), …] per chunk of ``size`` statements, proven in this process."""
+def _proofs_here(
+    pk: ProvingKey, statements: Sequence[Statement], size: int, tables: bool | None
+) -> Iterator[list[tuple[int, Proof]]]:
+    """[(index, proof), …] per chunk of ``size`` statements, proven in this process (``tables``: see ``prove_batch``)."""
     for start in range(0, len(statements), size):
         chunk = range(start, min(start + size, len(statements)))
-        yield list(zip(chunk, prove_batch(pk, [statements[i].solve().values for i in chunk]), strict=True))
+        proofs = prove_batch(pk, [statements[i].solve().values for i in chunk], tables=tables)
+        yield list(zip(chunk, proofs, strict=True))
 
 
 
