@@ -334,7 +334,7 @@ def crash(*args: object) -> None:
 
 
 def test_a_crash_exits_3_with_one_line(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("zkreceipt.formats.snarkjs_json.read_verification_key", crash)
+    monkeypatch.setattr("zkreceipt.quickverify.verify_snarkjs_files", crash)  # the first thing groth16 verify runs
     result = invoke("groth16", "verify", files / "vk.json", files / "public.json", files / "proof.json")
     assert result.exit_code == 3, result.output
     message = result.stderr.strip()
@@ -343,7 +343,7 @@ def test_a_crash_exits_3_with_one_line(files: Path, monkeypatch: pytest.MonkeyPa
 
 
 def test_a_crash_shows_its_traceback_under_debug(files: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("zkreceipt.formats.snarkjs_json.read_verification_key", crash)
+    monkeypatch.setattr("zkreceipt.quickverify.verify_snarkjs_files", crash)  # the first thing groth16 verify runs
     args = ["--log-level", "debug", "groth16", "verify", files / "vk.json", files / "public.json", files / "proof.json"]
     result = invoke(*args)
     assert result.exit_code == 3

@@ -77,9 +77,9 @@ def test_default_prove_batch_of_distinct_receipts(receipts, monkeypatch: pytest.
     chunks = []
     real_chunk = prover_module._prove_chunk
 
-    def recording_chunk(pk_, chunk, r, s, bases=None):  # type: ignore[no-untyped-def]
+    def recording_chunk(pk_, chunk, r, s, bases=None, *rest):  # type: ignore[no-untyped-def]
         chunks.append((len(chunk), r.to_ints(), s.to_ints(), bases))
-        return real_chunk(pk_, chunk, r, s, bases)
+        return real_chunk(pk_, chunk, r, s, bases, *rest)
 
     monkeypatch.setattr(prover_module, "_prove_chunk", recording_chunk)
     forget_tables(pk)

@@ -124,6 +124,12 @@ def test_anything_not_plainly_well_formed_is_left_to_the_full_path(files: Path) 
         "signal ≥ r": ("public.json", lambda d: d.__setitem__(0, str(R_MODULUS))),
         "too few signals": ("public.json", lambda d: d.pop()),
         "not a decimal": ("public.json", lambda d: d.__setitem__(0, "0x1")),
+        "5,000 digits": ("public.json", lambda d: d.__setitem__(0, "1" * 5000)),
+        "leading zeros": ("public.json", lambda d: d.__setitem__(0, "0" * 5000 + "1")),
+        "α at infinity": ("verification_key.json", lambda d: d.update(vk_alpha_1=["0", "1", "0"])),
+        "γ at infinity": ("verification_key.json", lambda d: d.update(vk_gamma_2=[["0", "0"], ["1", "0"], ["0", "0"]])),
+        "δ at infinity": ("verification_key.json", lambda d: d.update(vk_delta_2=[["0", "0"], ["1", "0"], ["0", "0"]])),
+        "IC point at infinity": ("verification_key.json", lambda d: d["IC"].__setitem__(0, ["0", "1", "0"])),
     }
     for label, (name, edit) in cases.items():
         path = variant(files, name, edit)
@@ -131,6 +137,55 @@ def test_anything_not_plainly_well_formed_is_left_to_the_full_path(files: Path) 
         assert check(files, **kwargs) is None, label
     (files / "broken.json").write_text("{not json")
     assert check(files, proof=files / "broken.json") is None
+    (files / "deep.json").write_text("[" * 50_000 + "]" * 50_000)  # json.loads would overflow the stack
+    assert check(files, public=files / "deep.json") is None
+
+
+def test_a_degenerate_key_never_verifies_a_forged_proof(files: Path) -> None:
+    """γ = δ = ∞ makes A = α, B = β verify for any signals: such a key is left to the full reader, which refuses it."""
+    key = json.loads((files / "verification_key.json").read_text())
+    infinity_g2 = [["0", "0"], ["1", "0"], ["0", "0"]]
+    key.update(vk_gamma_2=infinity_g2, vk_delta_2=infinity_g2)
+    (files / "degenerate.json").write_text(json.dumps(key))
+    forged = {"protocol": "groth16", "curve": "bn128", "pi_a": key["vk_alpha_1"], "pi_b": key["vk_beta_2"],
+              "pi_c": ["0", "1", "0"]}
+    (files / "forged.json").write_text(json.dumps(forged))
+    assert check(files, vk=files / "degenerate.json", proof=files / "forged.json") is None
+
+
+def test_mutated_files_get_the_full_paths_answer_or_none(files: Path) -> None:
+    """Seeded byte and token mutations: quickverify never raises, and never answers where the full
+    readers refuse the files or the compiled verifier disagrees."""
+    import random
+
+    from zkreceipt.errors import ZkReceiptError
+    from zkreceipt.groth16 import verify
+
+    rng = random.Random(16)
+    names = ("verification_key.json", "public.json", "proof.json")
+    originals = {name: (files / name).read_text() for name in names}
+    answered = 0
+    for round_ in range(300):
+        name = rng.choice(names)
+        text = list(originals[name])
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(text))
+            text[i] = rng.choice("0123456789[]{}\",:-e ")
+        mutated = files / f"mutated_{round_}_{name}"
+        mutated.write_text("".join(text))
+        paths = {n: files / n for n in names} | {name: mutated}
+        quick = verify_snarkjs_files(*(paths[n] for n in names))
+        if quick is None:
+            continue
+        answered += 1
+        try:
+            vk = snarkjs_json.read_verification_key(paths["verification_key.json"])
+            signals = snarkjs_json.read_public_signals(paths["public.json"], expected_count=vk.n_public)
+            full = verify(vk, signals, snarkjs_json.read_proof(paths["proof.json"]))
+        except ZkReceiptError as error:
+            pytest.fail(f"quickverify answered {quick} where the full path refuses: {error}")
+        assert quick == full, name
+    assert answered > 0  # some mutations stay well-formed (e.g. a changed digit), and those are compared
 
 
 _NUMBA_PROBE = """

@@ -3,24 +3,29 @@
 ``zkreceipt groth16 verify`` checks one proof. The compiled core does that in ~2 ms, but
 starting numba and loading its cached kernels costs a process ~0.5 s; here the same check
 takes tens of milliseconds on Python ints (``arithmetic``) and the process never imports
-numba. :func:`verify_snarkjs_files` reads snarkjs's three JSON files and validates exactly what
-``groth16.verify`` validates (signal count and range, coordinates below q, points on their
-curves, G2 points in G2). It answers only for well-formed files in snarkjs's usual form
-(affine points with z = 1, or infinity): anything else returns None and the caller runs the
-full reader and verifier, which name the file and field at fault.
+numba. :func:`verify_snarkjs_files` reads snarkjs's three JSON files within the same bounds as
+the full readers (:mod:`zkreceipt.jsonio`: size, nesting, number lengths; at most 78 digits per
+decimal) and validates what they and ``groth16.verify`` validate (signal count and range,
+coordinates below q, points on their curves, G2 points in G2, no key point α, β, γ, δ or IC at
+infinity). It answers only for files that pass all of that in snarkjs's usual form (affine
+points with z = 1; only the proof's points may be infinity): anything else returns None and the
+caller runs the full readers and verifier, which refuse it naming the file and field at fault.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 from typing import Any
 
+from ..errors import ZkReceiptError
+from ..jsonio import parse_json
 from .arithmetic import Q, R, g1_add, g1_mul, g1_on_curve, g2_in_subgroup, g2_on_curve, pairing_product_is_one
 
 #: Largest JSON file read here (the full reader has its own limit and message).
 MAX_BYTES = 1 << 20
+#: Longest decimal read here: any field element has at most 77 digits (the full readers say why not).
+MAX_DIGITS = 78
 
 
 class _NotPlain(Exception):
@@ -32,13 +37,13 @@ def _json(path: str | os.PathLike[str]) -> Any:
     try:
         if source.stat().st_size > MAX_BYTES:
             raise _NotPlain
-        return json.loads(source.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        return parse_json(source.read_bytes(), str(source), max_bytes=MAX_BYTES)
+    except (OSError, ZkReceiptError):
         raise _NotPlain from None
 
 
 def _int(text: Any, bound: int) -> int:
-    if not isinstance(text, str) or not text.isascii() or not text.isdigit():
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > MAX_DIGITS:
         raise _NotPlain
     value = int(text)
     if value >= bound:
@@ -85,6 +90,8 @@ def verify_snarkjs_files(
             if _field(document, "protocol") != "groth16" or document.get("curve", "bn128") != "bn128":
                 raise _NotPlain
         ic = [_g1(p) for p in _field(vk, "IC")] if isinstance(_field(vk, "IC"), list) else []
+        if None in ic:
+            raise _NotPlain  # a key point at infinity: the full reader refuses the key
         if not ic or _field(vk, "nPublic") != len(ic) - 1:
             raise _NotPlain
         if not isinstance(signals_json, list) or len(signals_json) != len(ic) - 1:
@@ -94,6 +101,8 @@ def verify_snarkjs_files(
             raise _NotPlain
         alpha, beta = _g1(_field(vk, "vk_alpha_1")), _g2(_field(vk, "vk_beta_2"))
         gamma, delta = _g2(_field(vk, "vk_gamma_2")), _g2(_field(vk, "vk_delta_2"))
+        if None in (alpha, beta, gamma, delta):
+            raise _NotPlain  # with γ = δ = ∞ any proof A = α, B = β would verify: the full reader refuses it
         a, b, c = _g1(_field(proof_json, "pi_a")), _g2(_field(proof_json, "pi_b")), _g1(_field(proof_json, "pi_c"))
     except _NotPlain:
         return None
